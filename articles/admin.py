@@ -1,0 +1,354 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import workflow
+from .images import check_image
+from .models import (
+    Author,
+    Category,
+    Correction,
+    Image,
+    Source,
+    Status,
+    Story,
+    StoryEvent,
+    Tag,
+)
+
+admin.site.site_header = _("Newsroom")
+admin.site.site_title = _("Newsroom")
+admin.site.index_title = _("Editorial desk")
+
+URL_FIELD = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
+
+
+class ImageForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption", "credit"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if (
+            upload
+            and upload is not getattr(self.instance, "file", None)
+            and hasattr(upload, "content_type")
+        ):
+            return check_image(upload).content
+        return upload
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageForm
+    list_display = ["thumbnail", "alt_text", "caption", "credit", "size", "created_at"]
+    search_fields = ["alt_text", "caption", "credit"]
+    date_hierarchy = "created_at"
+    list_per_page = 50
+
+    @admin.display(description=_("picture"))
+    def thumbnail(self, obj):
+        return format_html(
+            '<img src="{}" alt="" width="80" height="{}" style="object-fit:cover">',
+            obj.file.url,
+            round(80 * obj.height / obj.width) if obj.width else 60,
+        )
+
+    @admin.display(description=_("size"))
+    def size(self, obj):
+        return f"{obj.width}×{obj.height}"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "name_ru",
+        "name_en",
+        "slug",
+        "parent",
+        "position",
+        "story_count",
+    ]
+    list_editable = ["position"]
+    search_fields = ["name", "name_ru", "name_en"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    list_select_related = ["parent"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("stories"))
+
+    @admin.display(description=_("stories"), ordering="story_count")
+    def story_count(self, obj):
+        return obj.story_count
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELD
+    list_display = ["name", "home_url", "is_own", "attribution_kk"]
+    list_filter = ["is_own"]
+    search_fields = ["name", "home_url"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "user"]
+    search_fields = ["name"]
+    autocomplete_fields = ["user"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["user"]
+
+
+class StoryEventInline(admin.TabularInline):
+    model = StoryEvent
+    fields = ["created_at", "actor", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_story")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    fields = ["created_at", "note", "created_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_story")
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELD
+    list_display = [
+        "headline",
+        "status_badge",
+        "language",
+        "category",
+        "source",
+        "bylines",
+        "published_at",
+        "updated_at",
+    ]
+    list_filter = ["status", "language", "category", "source", "authors", "featured"]
+    search_fields = ["headline", "dek", "body_text"]
+    date_hierarchy = "published_at"
+    list_select_related = ["category", "source"]
+    list_per_page = 50
+    autocomplete_fields = ["tags", "authors", "hero_image", "translation_of"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [CorrectionInline, StoryEventInline]
+    actions = ["publish_selected", "approve_selected"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "dek", "body"]}),
+        (
+            _("Where it belongs"),
+            {"fields": ["language", "category", "tags", "authors", "featured"]},
+        ),
+        (_("Picture"), {"fields": ["hero_image"]}),
+        (
+            _("Source"),
+            {"fields": ["source", "original_url", "translation_of"]},
+        ),
+        (
+            _("Status"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("authors")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.slug_is_fixed:
+            fields.append("slug")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status == Status.PUBLISHED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_story")
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("articles.review_story")
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return format_html(
+            '<span class="status status-{}">{}</span>',
+            obj.status,
+            obj.get_status_display(),
+        )
+
+    @admin.display(description=_("authors"))
+    def bylines(self, obj):
+        return ", ".join(a.name for a in obj.authors.all())
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        author = getattr(request.user, "author", None)
+        if not change and author is not None and not form.instance.authors.exists():
+            form.instance.authors.add(author)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        story = self.get_object(request, object_id)
+        if story is not None:
+            extra_context["workflow_actions"] = workflow.available_actions(
+                request.user, story
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name="articles_story_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = get_object_or_404(Story, pk=pk)
+        if not self.has_view_permission(request, story):
+            raise PermissionDenied
+        publish_at = None
+        if request.POST.get("publish_at"):
+            field = forms.DateTimeField()
+            try:
+                publish_at = field.clean(request.POST["publish_at"])
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return HttpResponseRedirect(self._change_url(story))
+        try:
+            story = workflow.story_transition(
+                story_id=story.pk,
+                user=request.user,
+                action=request.POST.get("action", ""),
+                note=request.POST.get("note", ""),
+                publish_at=publish_at,
+            )
+        except (PermissionDenied, ValidationError) as error:
+            text = " ".join(getattr(error, "messages", [str(error)]))
+            self.message_user(request, text, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("“%(headline)s” is now: %(status)s.")
+                % {"headline": story.headline, "status": story.get_status_display()},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(self._change_url(story))
+
+    def _change_url(self, story):
+        return reverse("admin:articles_story_change", args=[story.pk])
+
+    def _bulk(self, request, queryset, action):
+        done, refused = 0, []
+        for story in queryset.only("pk", "headline"):
+            try:
+                workflow.story_transition(
+                    story_id=story.pk, user=request.user, action=action
+                )
+                done += 1
+            except (PermissionDenied, ValidationError) as error:
+                text = " ".join(getattr(error, "messages", [str(error)]))
+                refused.append(f"{story.headline}: {text}")
+        if done:
+            self.message_user(
+                request,
+                ngettext("%d story updated.", "%d stories updated.", done) % done,
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                format_html_join("", "<div>{}</div>", ((r,) for r in refused)),
+                messages.ERROR,
+            )
+
+    @admin.action(
+        description=_("Publish selected stories now"), permissions=["publish"]
+    )
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "publish")
+
+    @admin.action(description=_("Approve selected stories"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        self._bulk(request, queryset, "approve")

@@ -1,0 +1,482 @@
+import secrets
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django_ckeditor_5.fields import CKEditor5Field
+
+from .text import SLUG_MAX_LENGTH, html_to_text, latin_slugify, sanitize_html
+
+
+class Language(models.TextChoices):
+    KAZAKH = "kk", _("Kazakh")
+    RUSSIAN = "ru", _("Russian")
+    ENGLISH = "en", _("English")
+
+
+class Status(models.TextChoices):
+    """Where a story stands in the editorial flow. Only workflow.py changes it."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+
+
+def unique_slug(model, text: str, *, exclude_pk=None, field: str = "slug") -> str:
+    """Return a slug for text that no other row of model uses yet."""
+    base = latin_slugify(text, SLUG_MAX_LENGTH - 6) or "item"
+    taken = set(
+        model._default_manager.filter(**{f"{field}__startswith": base})
+        .exclude(pk=exclude_pk)
+        .values_list(field, flat=True)
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+class LocalizedNameMixin:
+    """Give a name in the reader's language, falling back to the Kazakh one."""
+
+    def localized(self, field: str, language: str | None = None) -> str:
+        language = (language or translation.get_language() or "kk")[:2]
+        return (
+            language != "kk" and getattr(self, f"{field}_{language}", "")
+        ) or getattr(self, field)
+
+    @property
+    def display_name(self) -> str:
+        return self.localized("name")
+
+
+class Category(LocalizedNameMixin, models.Model):
+    name = models.CharField(_("name (Kazakh)"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="category_not_own_parent"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(
+                Category, self.name_en or self.name, exclude_pk=self.pk
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Source(models.Model):
+    """An outlet a story comes from or is credited to; the newsroom's own included."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    home_url = models.URLField(_("home page"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="sources/", blank=True)
+    description = models.TextField(_("short description"), blank=True)
+    attribution_kk = models.CharField(
+        _("attribution (Kazakh)"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: деп хабарлайды TuraNews.kz"),
+    )
+    attribution_ru = models.CharField(
+        _("attribution (Russian)"), max_length=200, blank=True
+    )
+    attribution_en = models.CharField(
+        _("attribution (English)"), max_length=200, blank=True
+    )
+    is_own = models.BooleanField(
+        _("our own outlet"),
+        default=False,
+        help_text=_("Stories of the newsroom itself are credited to this source."),
+    )
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["-is_own", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_own"], condition=Q(is_own=True), name="one_own_source"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Source, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:source", kwargs={"slug": self.slug})
+
+    def attribution(self, language: str) -> str:
+        return getattr(self, f"attribution_{language}", "") or self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = self.name.strip()
+        if not self.slug:
+            self.slug = unique_slug(Tag, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A person credited in a byline."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    bio = models.TextField(_("short biography"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+    )
+
+    class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+def image_upload_to(instance, filename):
+    path = PurePath(filename)
+    stem = latin_slugify(path.stem, 60) or "image"
+    suffix = path.suffix.lower()[:6] if path.suffix else ".jpg"
+    now = timezone.now()
+    return f"images/{now:%Y/%m}/{stem}-{secrets.token_hex(4)}{suffix}"
+
+
+class Image(models.Model):
+    """An uploaded picture. Files are checked by articles.images before storing."""
+
+    file = models.ImageField(
+        _("file"), upload_to=image_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("width"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("height"), default=0, editable=False)
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        help_text=_("What the picture shows, for readers who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(_("credit"), max_length=150, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(alt_text=""), name="image_alt_text_required"
+            )
+        ]
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Return the stories a reader may see: published and due."""
+        return self.filter(
+            status=Status.PUBLISHED, published_at__lte=now or timezone.now()
+        )
+
+    def in_language(self, language):
+        return self.filter(language=language)
+
+    def for_lists(self):
+        """Load what a list of stories shows, in a fixed number of queries."""
+        return self.select_related("category", "source", "hero_image").prefetch_related(
+            "authors"
+        )
+
+
+class Story(models.Model):
+    headline = models.CharField(_("headline"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        blank=True,
+        help_text=_("Made from the headline in Latin letters; fixed once published."),
+    )
+    dek = models.TextField(_("summary"), blank=True, max_length=600)
+    body = CKEditor5Field(_("text"), blank=True)
+    body_text = models.TextField(_("plain text"), blank=True, editable=False)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.KAZAKH
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="stories",
+    )
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="stories",
+        null=True,
+        blank=True,
+    )
+    original_url = models.URLField(_("original URL"), max_length=500, blank=True)
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("tags"), blank=True, related_name="stories"
+    )
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("authors"), blank=True, related_name="stories"
+    )
+    hero_image = models.ForeignKey(
+        Image,
+        verbose_name=_("main picture"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text=_("The story this one is a version of, in another language."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        editable=False,
+    )
+    featured = models.BooleanField(_("featured"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories_created",
+        editable=False,
+    )
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, editable=False
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        ordering = ["-published_at", "-created_at"]
+        get_latest_by = "published_at"
+        permissions = [
+            ("review_story", _("Can approve stories or send them back")),
+            (
+                "publish_story",
+                _("Can publish, schedule, unpublish and correct stories"),
+            ),
+            ("edit_any_story", _("Can edit stories of other people")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="story_public_idx"),
+            models.Index(
+                fields=["language", "status", "-published_at"], name="story_lang_idx"
+            ),
+            models.Index(
+                fields=["category", "status", "-published_at"],
+                name="story_category_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+                name="published_story_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=Language.values), name="story_language_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(headline=""), name="story_headline_required"
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.headline = self.headline.strip()
+        if not self.slug:
+            self.slug = unique_slug(Story, self.headline, exclude_pk=self.pk)
+        self.body = sanitize_html(self.body)
+        self.body_text = html_to_text(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        with translation.override(self.language):
+            return reverse(
+                "articles:story",
+                kwargs={"category": self.category.slug, "slug": self.slug},
+            )
+
+    def attribution(self) -> str:
+        return self.source.attribution(self.language) if self.source_id else ""
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def slug_is_fixed(self) -> bool:
+        """A story keeps its URL once it has been out in the world."""
+        return self.status in (Status.PUBLISHED, Status.UNPUBLISHED)
+
+
+class StoryEvent(models.Model):
+    """One entry of a story's audit trail: who moved it where, when and why."""
+
+    story = models.ForeignKey(
+        Story, verbose_name=_("story"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("story event")
+        verbose_name_plural = _("story events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["story", "-created_at"], name="story_event_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.story_id}: {self.from_status} → {self.to_status}"
+
+
+class Correction(models.Model):
+    """A dated correction note shown under a published story."""
+
+    story = models.ForeignKey(
+        Story,
+        verbose_name=_("story"),
+        on_delete=models.CASCADE,
+        related_name="corrections",
+    )
+    note = models.TextField(_("correction"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.note[:80]

@@ -1,0 +1,101 @@
+"""Text helpers: readable Latin slugs from Cyrillic, and the rich-text allow-list."""
+
+import html as htmllib
+import re
+from urllib.parse import urlsplit
+
+import nh3
+from django.utils.text import slugify
+
+# Kazakh letters first: every one of them maps to Latin, none is dropped.
+CYRILLIC_TO_LATIN = {
+    "ә": "a", "ғ": "gh", "қ": "q", "ң": "ng", "ө": "o", "ұ": "u", "ү": "u",
+    "һ": "h", "і": "i",
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo",
+    "ж": "zh", "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m",
+    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+}  # fmt: skip
+
+SLUG_MAX_LENGTH = 120
+
+
+def transliterate(text: str) -> str:
+    """Spell Kazakh and Russian Cyrillic in Latin letters."""
+    return "".join(CYRILLIC_TO_LATIN.get(ch, ch) for ch in text.lower())
+
+
+def latin_slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
+    """Return an ASCII slug for a headline in any of the newsroom's languages."""
+    slug = slugify(transliterate(text))
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug.strip("-")
+
+
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
+    "a", "ul", "ol", "li", "blockquote", "hr", "code", "pre",
+    "figure", "figcaption", "img", "picture", "source",
+    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    "oembed",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "target"},
+    "img": {"src", "alt", "width", "height", "srcset", "sizes"},
+    "source": {"srcset", "type", "media", "sizes"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "oembed": {"url"},
+    "ol": {"start", "reversed"},
+}
+ALLOWED_CLASSES = {
+    "figure": {"image", "image-style-side", "image-style-block-align-left",
+               "image-style-block-align-right", "image_resized", "table", "media"},
+    "img": {"image_resized"},
+}  # fmt: skip
+URL_SCHEMES = {"http", "https", "mailto"}
+# Media embeds CKEditor inserts as <oembed url="...">: only these hosts are let through.
+EMBED_HOSTS = {
+    "youtube.com", "www.youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com",
+}  # fmt: skip
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "oembed" and attribute == "url":
+        parts = urlsplit(value)
+        if parts.scheme != "https" or parts.hostname not in EMBED_HOSTS:
+            return None
+    if attribute in {"src", "srcset"} and value.strip().lower().startswith("data:"):
+        return None
+    if tag == "a" and attribute == "target" and value != "_blank":
+        return None
+    return value
+
+
+def sanitize_html(html: str) -> str:
+    """Return rich text with everything outside the newsroom's allow-list removed."""
+    if not html:
+        return ""
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        attribute_filter=_filter_attribute,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return cleaned.strip()
+
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def html_to_text(html: str) -> str:
+    """Return the readable text of sanitised HTML, on one line."""
+    text = htmllib.unescape(nh3.clean(html or "", tags=set()))
+    return _SPACE_RE.sub(" ", text).strip()
