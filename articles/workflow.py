@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import caching
 from .models import Correction, Status, Story, StoryEvent
 
 ERROR_NOT_ALLOWED = _("You may not %(action)s this story.")
@@ -155,4 +156,5 @@ def story_transition(
             Correction.objects.create(
                 story=story, note=note, created_by=user, created_at=now
             )
+        transaction.on_commit(caching.purge_public)
     return story
