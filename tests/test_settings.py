@@ -18,6 +18,7 @@ PROBE = (
     "'email': settings.EMAIL_BACKEND}))"
 )
 VARS = ["DATABASE_URL", "REDIS_URL", "DEBUG", "NEWSROOM_PRODUCTION", "SECRET_KEY",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
         "ALLOWED_HOSTS", "EMAIL_HOST", "EMAIL_BACKEND"]  # fmt: skip
 
 
