@@ -395,7 +395,16 @@ class Story(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_text"}
+        moves = update_fields is None or {
+            "slug",
+            "category",
+            "category_id",
+            "language",
+        } & set(update_fields)
+        old_url = self._public_url_in_database() if moves else ""
         super().save(*args, **kwargs)
+        if old_url:
+            self._remember_old_url(old_url)
 
     def get_absolute_url(self):
         with translation.override(self.language):
@@ -403,6 +412,37 @@ class Story(models.Model):
                 "articles:story",
                 kwargs={"category": self.category.slug, "slug": self.slug},
             )
+
+    def _public_url_in_database(self) -> str:
+        """Return the stored address of a story readers have seen, if any."""
+        if self.pk is None or not self.slug_is_fixed:
+            return ""
+        stored = (
+            Story.objects.filter(pk=self.pk)
+            .values("slug", "language", "status", "category__slug")
+            .first()
+        )
+        if stored is None or stored["status"] not in (
+            Status.PUBLISHED,
+            Status.UNPUBLISHED,
+        ):
+            return ""
+        with translation.override(stored["language"]):
+            return reverse(
+                "articles:story",
+                kwargs={"category": stored["category__slug"], "slug": stored["slug"]},
+            )
+
+    def _remember_old_url(self, old_url: str) -> None:
+        # Kept here, not in a service: every code path that renames or moves a
+        # published story must leave its old address answering with a redirect.
+        new_url = self.get_absolute_url()
+        if new_url == old_url:
+            return
+        StoryRedirect.objects.filter(old_path=new_url).delete()
+        StoryRedirect.objects.update_or_create(
+            old_path=old_url, defaults={"story": self}
+        )
 
     def attribution(self) -> str:
         return self.source.attribution(self.language) if self.source_id else ""
@@ -480,3 +520,207 @@ class Correction(models.Model):
 
     def __str__(self):
         return self.note[:80]
+
+
+class StoryRedirect(models.Model):
+    """An old public address of a story, answered with a permanent redirect."""
+
+    old_path = models.CharField(_("old path"), max_length=500, unique=True)
+    story = models.ForeignKey(
+        Story,
+        verbose_name=_("story"),
+        on_delete=models.CASCADE,
+        related_name="redirects",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("story redirect")
+        verbose_name_plural = _("story redirects")
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return self.old_path
+
+    def get_absolute_url(self):
+        return self.story.get_absolute_url()
+
+
+class Rendition(models.Model):
+    """A resized copy of an image, made once and served from srcset."""
+
+    class Format(models.TextChoices):
+        JPEG = "jpeg", "JPEG"
+        WEBP = "webp", "WebP"
+
+    image = models.ForeignKey(
+        Image,
+        verbose_name=_("image"),
+        on_delete=models.CASCADE,
+        related_name="renditions",
+    )
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    file = models.ImageField(_("file"), upload_to="renditions/")
+
+    class Meta:
+        verbose_name = _("image rendition")
+        verbose_name_plural = _("image renditions")
+        ordering = ["image", "format", "width"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "width", "format"], name="rendition_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.image_id} {self.width}w {self.format}"
+
+
+class StoryReads(models.Model):
+    """How many times readers opened a public story on a given day."""
+
+    story = models.ForeignKey(
+        Story, verbose_name=_("story"), on_delete=models.CASCADE, related_name="reads"
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("reads"), default=0)
+
+    class Meta:
+        verbose_name = _("story reads")
+        verbose_name_plural = _("story reads")
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "day"], name="story_reads_day")
+        ]
+        indexes = [models.Index(fields=["day"], name="story_reads_day_idx")]
+
+    def __str__(self):
+        return f"{self.story_id} {self.day}: {self.count}"
+
+
+class SourceFeed(models.Model):
+    """An RSS or Atom feed of a source, polled by ``ingest_feeds``."""
+
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.CASCADE, related_name="feeds"
+    )
+    url = models.URLField(_("feed URL"), max_length=500, unique=True)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "For items whose own categories match none of ours. Empty: “News”."
+        ),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    etag = models.CharField(_("ETag"), max_length=300, blank=True, editable=False)
+    last_modified = models.CharField(
+        _("Last-Modified"), max_length=100, blank=True, editable=False
+    )
+    last_checked_at = models.DateTimeField(
+        _("last checked"), null=True, blank=True, editable=False
+    )
+    last_status = models.PositiveSmallIntegerField(
+        _("last HTTP status"), null=True, blank=True, editable=False
+    )
+    last_new_items = models.PositiveIntegerField(
+        _("new items last time"), default=0, editable=False
+    )
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("source feed")
+        verbose_name_plural = _("source feeds")
+        ordering = ["source__name", "url"]
+
+    def __str__(self):
+        return self.url
+
+    def get_absolute_url(self):
+        return self.url
+
+
+class ImportKind(models.TextChoices):
+    FILE = "file", _("story file")
+    GUID = "guid", _("feed item GUID")
+    URL = "url", _("original URL")
+    WORDPRESS = "wp", _("WordPress post")
+    WORDPRESS_ATTACHMENT = "wp_attachment", _("WordPress attachment")
+
+
+class ImportedItem(models.Model):
+    """What an import took in, keyed so that running it again creates nothing twice."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    key = models.CharField(_("key"), max_length=500)
+    story = models.ForeignKey(
+        Story,
+        verbose_name=_("story"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="imported_items",
+    )
+    image = models.ForeignKey(
+        Image,
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("imported item")
+        verbose_name_plural = _("imported items")
+        ordering = ["-imported_at"]
+        permissions = [
+            ("import_published", _("Can import stories straight into publication")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="imported_item_key"),
+            models.CheckConstraint(
+                condition=Q(story__isnull=False) | Q(image__isnull=False),
+                name="imported_item_has_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.key}"
+
+
+class StoryNote(models.Model):
+    """An internal remark in a story's thread, between its authors and editors."""
+
+    story = models.ForeignKey(
+        Story, verbose_name=_("story"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("note"), max_length=4000)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["story", "created_at"], name="story_note_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="story_note_not_empty")
+        ]
+
+    def __str__(self):
+        return self.text[:80]
