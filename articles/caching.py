@@ -17,9 +17,18 @@ GENERATION_KEY = "newsroom:public:generation"
 NEXT_SCHEDULED_KEY = "newsroom:public:next-scheduled"
 
 
-def generation() -> int:
-    """Return the current generation of public pages."""
-    value = cache.get(GENERATION_KEY)
+def generation(now: datetime | None = None) -> int:
+    """Return the current generation of public pages.
+
+    Crossing a scheduled publication time starts a new generation, so no page
+    cached before 09:00 is served at 09:00, whatever clock the cache runs on.
+    """
+    stored = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY])
+    value = stored.get(GENERATION_KEY)
+    due = stored.get(NEXT_SCHEDULED_KEY)
+    if due and due <= (now or timezone.now()).timestamp():
+        purge_public()
+        value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, time.time_ns(), None)
         value = cache.get(GENERATION_KEY) or time.time_ns()

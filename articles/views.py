@@ -1,96 +1,576 @@
+import calendar
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Case, F, Q, Value, When, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse, translate_url
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import reads
 from .images import check_image
-from .models import Author, Category, Image, Source, Status, Story, Tag
+from .models import (
+    Author,
+    Category,
+    Correction,
+    Image,
+    Rendition,
+    Source,
+    Status,
+    Story,
+    StoryRedirect,
+    Tag,
+)
+from .pagecache import public_page
 
 PAGE_SIZE = 20
+HOME_LATEST = 13
+BLOCK_SIZE = 4
+RELATED = 4
+RELATED_DAYS = 7
+RAIL_SIZE = 8
+OG_LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_US"}
 
 
-def _public():
-    return Story.objects.published().in_language(get_language()[:2]).for_lists()
+def language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE)[:2]
 
 
-def _story_list(request, stories, template, context):
-    page = Paginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, template, {**context, "page": page, "stories": page.object_list}
+def public_stories():
+    """Return the stories of the reader's language, loaded as list cards need."""
+    return (
+        Story.objects.published()
+        .in_language(language())
+        .select_related("category", "hero_image")
+        .defer("body", "body_text")
     )
 
 
-def home(request):
-    stories = list(_public()[:13])
-    categories = Category.objects.filter(parent__isnull=True)
+def attach_renditions(stories) -> None:
+    """Load the renditions of every hero picture on a page in one query."""
+    images = [s.hero_image for s in stories if s.hero_image_id]
+    if not images:
+        return
+    found = defaultdict(list)
+    for rendition in Rendition.objects.filter(image_id__in={i.pk for i in images}):
+        found[rendition.image_id].append(rendition)
+    for image in images:
+        image.rendition_list = found[image.pk]
+
+
+def language_links(request, versions=None) -> list[dict]:
+    """Return this page in every language: the switcher and hreflang alternates."""
+    links, current = [], language()
+    for code, name in settings.LANGUAGES:
+        # translate_url resolves the path in the page's own language, so first.
+        url = None if versions is not None else translate_url(request.path, code)
+        with translation.override(code):
+            if versions is not None:
+                url = versions.get(code)
+                exists = url is not None
+                url = url or reverse("articles:home")
+            else:
+                # A path that does not resolve (a 404) is not translated.
+                exists = code == current or url != request.path
+                url = url if exists else reverse("articles:home")
+            links.append(
+                {
+                    "code": code,
+                    "name": translation.gettext(name),
+                    "read_label": translation.gettext("Read this story in English"),
+                    "url": url,
+                    "absolute": request.build_absolute_uri(url),
+                    "exists": exists,
+                    "current": code == current,
+                }
+            )
+    return links
+
+
+def page_context(request, *, title, description="", breadcrumbs=(), versions=None):
+    """Return what base.html needs to head, title and link a page."""
+    return {
+        "title": title,
+        "description": description
+        or _("News of Kazakhstan and the world in Kazakh, Russian and English."),
+        "canonical": request.build_absolute_uri(request.path),
+        "languages": language_links(request, versions),
+        "breadcrumbs": breadcrumbs,
+        "site_name": settings.NEWSROOM_SITE_NAME,
+        "og_locale": OG_LOCALES.get(language(), "kk_KZ"),
+    }
+
+
+def story_list(request, stories, *, title, description="", breadcrumbs=(), **extra):
+    """Render one page of a list of stories."""
+    page = Paginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
+    stories = list(page.object_list)
+    attach_renditions(stories)
+    context = page_context(
+        request, title=title, description=description, breadcrumbs=breadcrumbs
+    )
+    if page.number > 1:
+        context["title"] = _("%(title)s, page %(number)s") % {
+            "title": title,
+            "number": page.number,
+        }
+        context["canonical"] += f"?page={page.number}"
+    rail = (
+        Story.objects.published()
+        .in_language(language())
+        .select_related("category")
+        .only("headline", "slug", "language", "published_at", "category__slug")
+        .order_by("-published_at")[:RAIL_SIZE]
+    )
     return render(
         request,
-        "articles/home.html",
+        "articles/story_list.html",
         {
-            "lead": stories[0] if stories else None,
-            "latest": stories[1:],
-            "categories": categories,
+            **context,
+            "heading": title,
+            "page": page,
+            "stories": stories,
+            "rail_latest": list(rail),
+            "most_read": list(reads.most_read(language())),
+            **extra,
         },
     )
 
 
+@public_page
+def home(request):
+    lang = language()
+    latest = list(public_stories().order_by("-published_at")[:HOME_LATEST])
+    # An editor's featured story leads the page while it is among the newest.
+    featured = next((s for s in latest if s.featured), None)
+    if featured is not None:
+        latest.remove(featured)
+        latest.insert(0, featured)
+    ranked = (
+        public_stories()
+        .filter(category__parent__isnull=True)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("category_id")],
+                order_by=[F("published_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=BLOCK_SIZE)
+    )
+    by_category = defaultdict(list)
+    for story in ranked:
+        by_category[story.category_id].append(story)
+    sections = []
+    for category in Category.objects.filter(parent__isnull=True):
+        if by_category.get(category.pk):
+            sections.append({"category": category, "stories": by_category[category.pk]})
+    most_read = list(reads.most_read(lang))
+    attach_renditions([*latest, *(s for b in sections for s in b["stories"])])
+    context = page_context(
+        request,
+        title=settings.NEWSROOM_SITE_NAME,
+        description=_(
+            "%(site)s: news of Kazakhstan and the world — politics, economy, "
+            "society, culture and sport."
+        )
+        % {"site": settings.NEWSROOM_SITE_NAME},
+    )
+    return render(
+        request,
+        "articles/home.html",
+        {
+            **context,
+            "is_home": True,
+            "lead": latest[0] if latest else None,
+            "top": latest[1:5],
+            "latest": latest[5:],
+            "sections": sections,
+            "most_read": most_read,
+        },
+    )
+
+
+@public_page
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
-    return _story_list(
+    return story_list(
         request,
-        _public().filter(category=category),
-        "articles/story_list.html",
-        {"title": category.display_name, "category": category},
+        public_stories().filter(category=category),
+        title=category.display_name,
+        description=category.description
+        or _("Latest news in the section “%(name)s”.")
+        % {"name": category.display_name},
+        breadcrumbs=[(category.display_name, None)],
+        category=category,
+        feed_url=reverse("articles:category_feed", kwargs={"slug": slug}),
     )
 
 
+@public_page
 def source_detail(request, slug):
     source = get_object_or_404(Source, slug=slug)
-    return _story_list(
+    return story_list(
         request,
-        _public().filter(source=source),
-        "articles/story_list.html",
-        {"title": source.name, "source": source},
+        public_stories().filter(source=source),
+        title=_("All stories from %(name)s") % {"name": source.name},
+        description=source.description
+        or _("Stories published with the source %(name)s.") % {"name": source.name},
+        breadcrumbs=[(source.name, None)],
+        source=source,
+        feed_url=reverse("articles:source_feed", kwargs={"slug": slug}),
     )
 
 
+@public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    return _story_list(
+    return story_list(
         request,
-        _public().filter(tags=tag),
-        "articles/story_list.html",
-        {"title": tag.name, "tag": tag},
+        public_stories().filter(tags=tag),
+        title=tag.name,
+        description=_("Stories tagged “%(name)s”.") % {"name": tag.name},
+        breadcrumbs=[(tag.name, None)],
+        tag=tag,
     )
 
 
+@public_page
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    return _story_list(
+    return story_list(
         request,
-        _public().filter(authors=author),
-        "articles/story_list.html",
-        {"title": author.name, "author": author},
+        public_stories().filter(authors=author),
+        title=author.name,
+        description=author.bio or _("Stories by %(name)s.") % {"name": author.name},
+        breadcrumbs=[(author.name, None)],
+        author=author,
     )
 
 
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+ARCHIVE_YEARS = range(1900, 2201)
+
+
+@public_page
+def archive(request, year, month=None, day=None):
+    if year not in ARCHIVE_YEARS:
+        raise Http404
+    try:
+        if day is not None:
+            start_day = date(year, month, day)
+            end_day = start_day + timedelta(days=1)
+        elif month is not None:
+            start_day = date(year, month, 1)
+            end_day = start_day + timedelta(days=calendar.monthrange(year, month)[1])
+        else:
+            start_day, end_day = date(year, 1, 1), date(year + 1, 1, 1)
+    except (ValueError, OverflowError):
+        raise Http404 from None
+    stories = public_stories().filter(
+        published_at__gte=_day_start(start_day), published_at__lt=_day_start(end_day)
+    )
+    year_label = str(year)
+    crumbs = [(_("Archive"), None)]
+    if day is not None:
+        title = date_format(start_day, "DATE_FORMAT")
+        crumbs = [
+            (year_label, reverse("articles:archive_year", args=[year])),
+            (date_format(start_day, "YEAR_MONTH_FORMAT"),
+             reverse("articles:archive_month", args=[year, month])),
+            (title, None),
+        ]  # fmt: skip
+    elif month is not None:
+        title = date_format(start_day, "YEAR_MONTH_FORMAT")
+        crumbs = [
+            (year_label, reverse("articles:archive_year", args=[year])),
+            (title, None),
+        ]
+    else:
+        title = year_label
+        crumbs = [(title, None)]
+    periods = []
+    if day is None:
+        kind = "day" if month is not None else "month"
+        for moment in stories.datetimes("published_at", kind, order="DESC"):
+            local = timezone.localtime(moment)
+            if kind == "day":
+                periods.append(
+                    (
+                        date_format(local, "MONTH_DAY_FORMAT"),
+                        reverse(
+                            "articles:archive_day",
+                            args=[local.year, local.month, local.day],
+                        ),
+                    )
+                )
+            else:
+                periods.append(
+                    (
+                        date_format(local, "YEAR_MONTH_FORMAT"),
+                        reverse(
+                            "articles:archive_month", args=[local.year, local.month]
+                        ),
+                    )
+                )
+    return story_list(
+        request,
+        stories.order_by("-published_at"),
+        title=_("News of %(period)s") % {"period": title},
+        breadcrumbs=crumbs,
+        periods=periods,
+    )
+
+
+def _neighbours(story) -> tuple[dict[str, Story], list[Story]]:
+    """Return the story's public versions by language and its related stories.
+
+    One query: the translation group, the newest of the same section and language,
+    and (to fill a thin section) the newest of the last days in that language,
+    ranked apart by a window function.
+    """
+    root = story.translation_of_id or story.pk
+    in_group = Q(pk=root) | Q(translation_of_id=root)
+    same_section = Q(category_id=story.category_id, language=story.language)
+    recent = Q(
+        language=story.language,
+        published_at__gte=timezone.now() - timedelta(days=RELATED_DAYS),
+    )
+    group = Case(
+        When(in_group, then=Value(0)),
+        When(same_section, then=Value(1)),
+        default=Value(2),
+    )
+    rows = (
+        Story.objects.published()
+        .filter(in_group | same_section | recent)
+        .exclude(pk=story.pk)
+        .select_related("category", "hero_image")
+        .defer("body", "body_text")
+        .annotate(
+            group=group,
+            rank=Window(
+                RowNumber(),
+                partition_by=[group],
+                order_by=[F("published_at").desc(), F("id").desc()],
+            ),
+        )
+        .filter(rank__lte=RELATED)
+        .order_by("group", "rank")
+    )
+    versions, related = {story.language: story}, []
+    for row in rows:
+        if row.group == 0:
+            versions.setdefault(row.language, row)
+        else:
+            related.append(row)
+    return versions, related[:RELATED]
+
+
+def gone(request):
+    return render(
+        request,
+        "410.html",
+        page_context(request, title=_("This story has been withdrawn"), versions={}),
+        status=410,
+    )
+
+
+@public_page
 def story_detail(request, category, slug):
-    story = get_object_or_404(
-        Story.objects.select_related(
-            "category", "source", "hero_image"
-        ).prefetch_related("authors", "tags", "corrections"),
-        slug=slug,
-        language=get_language()[:2],
+    story = (
+        Story.objects.select_related("category", "source", "hero_image")
+        .filter(slug=slug)
+        .first()
     )
+    if story is None:
+        moved = (
+            StoryRedirect.objects.select_related("story__category")
+            .filter(old_path=request.path)
+            .first()
+        )
+        if moved is not None and moved.story.is_public:
+            return redirect(moved.story.get_absolute_url(), permanent=True)
+        if moved is not None and moved.story.status == Status.UNPUBLISHED:
+            return gone(request)
+        raise Http404
     if not story.is_public:
         if story.status == Status.UNPUBLISHED:
-            return render(request, "410.html", status=410)
+            return gone(request)
         raise Http404
-    return render(request, "articles/story_detail.html", {"story": story})
+    if story.language != language() or story.category.slug != category:
+        return redirect(story.get_absolute_url(), permanent=True)
+    return story_page(request, story)
+
+
+def story_page(request, story):
+    """Render a story as readers see it (previews of drafts use it too)."""
+    authors = list(story.authors.all())
+    tags = list(story.tags.all())
+    corrections = list(story.corrections.order_by("created_at"))
+    versions, related = _neighbours(story)
+    attach_renditions([story, *related])
+    crumbs = [
+        (story.category.display_name, story.category.get_absolute_url()),
+        (story.headline, None),
+    ]
+    context = page_context(
+        request,
+        title=story.headline,
+        description=story.dek or story.body_text[:300],
+        breadcrumbs=crumbs,
+        versions={code: s.get_absolute_url() for code, s in versions.items()},
+    )
+    canonical = context["canonical"]
+    context.update(
+        story=story,
+        authors=authors,
+        tags=tags,
+        corrections=corrections,
+        related=related,
+        og_type="article",
+        json_ld=news_article_ld(request, story, authors, corrections, canonical),
+        share=share_links(canonical, story.headline),
+    )
+    response = render(request, "articles/story_detail.html", context)
+    response.read_story_id = story.pk
+    return response
+
+
+def _image_ld(request, image):
+    from .templatetags.newsroom import image_url
+
+    return {
+        "@type": "ImageObject",
+        "url": image_url(image, request),
+        "caption": image.caption or image.alt_text,
+    }
+
+
+def news_article_ld(request, story, authors, corrections, canonical) -> dict:
+    """Return schema.org NewsArticle data for a story page."""
+    site = settings.NEWSROOM_SITE_NAME
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        "url": canonical,
+        "headline": story.headline[:110],
+        "description": story.dek or story.body_text[:300],
+        "inLanguage": story.language,
+        "datePublished": timezone.localtime(story.published_at).isoformat(),
+        "dateModified": timezone.localtime(
+            max(story.updated_at, story.published_at)
+        ).isoformat(),
+        "articleSection": story.category.display_name,
+        "author": [
+            {
+                "@type": "Person",
+                "name": a.name,
+                "url": request.build_absolute_uri(a.get_absolute_url()),
+            }
+            for a in authors
+        ]
+        or [{"@type": "Organization", "name": site}],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": site,
+            "url": request.build_absolute_uri(reverse("articles:home")),
+            "logo": {
+                "@type": "ImageObject",
+                "url": request.build_absolute_uri(static("img/publisher-logo.png")),
+                "width": 600,
+                "height": 60,
+            },
+        },
+    }
+    if story.hero_image_id:
+        data["image"] = [_image_ld(request, story.hero_image)]
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": c.note,
+                "datePublished": timezone.localtime(c.created_at).isoformat(),
+            }
+            for c in corrections
+        ]
+    return data
+
+
+def share_links(url: str, title: str) -> list[tuple[str, str]]:
+    """Return (network, address) pairs to share a story without any script."""
+    from urllib.parse import quote
+
+    u, t = quote(url, safe=""), quote(title, safe="")
+    return [
+        ("Telegram", f"https://t.me/share/url?url={u}&text={t}"),
+        ("WhatsApp", f"https://wa.me/?text={t}%20{u}"),
+        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={u}"),
+        ("X", f"https://x.com/intent/post?url={u}&text={t}"),
+        ("VK", f"https://vk.com/share.php?url={u}&title={t}"),
+        (_("Email"), f"mailto:?subject={t}&body={u}"),
+    ]
+
+
+@public_page
+def corrections(request):
+    notes = (
+        Correction.objects.filter(
+            story__in=Story.objects.published().in_language(language())
+        )
+        .select_related("story__category")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = page_context(
+        request,
+        title=_("Corrections"),
+        description=_("Every correction made to our published stories."),
+        breadcrumbs=[(_("Corrections"), None)],
+    )
+    return render(
+        request,
+        "articles/corrections.html",
+        {**context, "page": page, "corrections": page.object_list},
+    )
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /editor/",
+        "Disallow: /i18n/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('news_sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request, exception=None):
+    return render(
+        request,
+        "404.html",
+        page_context(request, title=_("Page not found"), versions={}),
+        status=404,
+    )
 
 
 ERROR_UPLOAD_PERMISSION = gettext_lazy("You may not upload pictures.")

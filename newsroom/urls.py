@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from articles import preview
 from articles import views as article_views
 
 urlpatterns = [
@@ -14,18 +15,26 @@ urlpatterns = [
         article_views.editor_image_upload,
         name="editor_image_upload",
     ),
+    path("preview/<int:pk>/", preview.story_preview, name="story_preview"),
+    path("preview/share/<str:token>/", preview.shared_preview, name="story_share"),
 ]
+
+
+def serve_media(request, path):
+    # MEDIA_ROOT is read per request, so a changed setting (as in tests) is honoured.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media)
     ]
+
+urlpatterns += [path("", include("articles.site_urls"))]
 
 urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     prefix_default_language=True,
 )
+
+handler404 = "articles.views.page_not_found"

@@ -4,7 +4,7 @@
 DATE_FORMAT = "Y \\ж\\ы\\л\\ғ\\ы j E"
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "Y \\ж\\ы\\л\\ғ\\ы j E, H:i"
-YEAR_MONTH_FORMAT = "Y \\ж\\ы\\л\\ғ\\ы F"
+YEAR_MONTH_FORMAT = "Y \\ж\\ы\\л\\ғ\\ы E"
 MONTH_DAY_FORMAT = "j E"
 SHORT_DATE_FORMAT = "d.m.Y"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"

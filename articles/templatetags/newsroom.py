@@ -1,0 +1,116 @@
+"""Template helpers of the public site: pictures, structured data, navigation."""
+
+import json
+
+from django import template
+from django.core.cache import cache
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from .. import caching
+from ..models import Category, Rendition
+from ..renditions import make_renditions, srcset
+
+register = template.Library()
+
+NAV_KEY = "newsroom:nav:{generation}"
+NAV_TTL = 300
+
+
+def renditions_of(image) -> list[Rendition]:
+    """Return the renditions of image, loaded in bulk by the view when possible."""
+    found = getattr(image, "rendition_list", None)
+    if found is None:
+        found = list(image.renditions.all())
+    if not found:
+        found = make_renditions(image)
+        image.rendition_list = found
+    return found
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(image, sizes="100vw", eager=False, css_class=""):
+    """Render a responsive <picture> with WebP and JPEG renditions."""
+    if image is None:
+        return {"image": None}
+    found = renditions_of(image)
+    widest = max(
+        (r for r in found if r.format == Rendition.Format.JPEG),
+        key=lambda r: r.width,
+        default=None,
+    )
+    return {
+        "image": image,
+        "webp_srcset": srcset(found, Rendition.Format.WEBP),
+        "jpeg_srcset": srcset(found, Rendition.Format.JPEG),
+        "src": widest.file.url if widest else image.file.url,
+        "width": widest.width if widest else image.width,
+        "height": widest.height if widest else image.height,
+        "sizes": sizes,
+        "eager": eager,
+        "css_class": css_class,
+    }
+
+
+@register.simple_tag
+def image_url(image, request=None):
+    """Return the absolute URL of the widest JPEG rendition (for cards and feeds)."""
+    if image is None:
+        return ""
+    found = [r for r in renditions_of(image) if r.format == Rendition.Format.JPEG]
+    url = max(found, key=lambda r: r.width).file.url if found else image.file.url
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+@register.filter
+def ld_json(data):
+    """Render data as JSON safe to put inside a <script> element."""
+    text = json.dumps(data, ensure_ascii=False, indent=None)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(text)  # noqa: S308 - escaped above for the script context
+
+
+@register.simple_tag
+def nav_categories():
+    """Return the top-level sections for the header, cached per generation."""
+    key = NAV_KEY.format(generation=caching.generation())
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(Category.objects.filter(parent__isnull=True))
+        cache.set(key, rows, NAV_TTL)
+    return rows
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """Return the current URL's query string with another page number."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    if number == 1:
+        query.pop("page", None)
+    else:
+        query["page"] = number
+    encoded = query.urlencode()
+    return escape(f"?{encoded}" if encoded else "?")
+
+
+@register.simple_tag
+def current_language():
+    return (get_language() or "kk")[:2]
+
+
+@register.filter
+def news_time(moment):
+    """Show only the time for today's stories, the day and time for older ones."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return date_format(local, "TIME_FORMAT")
+    return (
+        f"{date_format(local, 'MONTH_DAY_FORMAT')}, {date_format(local, 'TIME_FORMAT')}"
+    )

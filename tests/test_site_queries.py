@@ -1,0 +1,93 @@
+"""Every public page costs a fixed number of SQL queries, however many stories."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from articles.models import Correction, Story
+from articles.renditions import make_renditions
+
+from .factories import make_image
+from .site_data import build_site, make_many
+
+pytestmark = pytest.mark.django_db
+
+STORY_BUDGET = 8
+LIST_BUDGET = 10
+
+
+@pytest.fixture(params=[10, 500], ids=["10-stories", "500-stories"])
+def site(request):
+    site = build_site()
+    image = make_image(alt_text="Алматы көшесі")
+    make_renditions(image)
+    site.extra = make_many(
+        request.param,
+        categories=[site.category, site.other_category],
+        source=site.source,
+        image=image,
+    )
+    for story in site.extra[:5]:
+        story.tags.add(site.tag)
+        story.authors.add(site.author)
+        Correction.objects.create(story=story, note="Түзету")
+    return site
+
+
+def list_pages(site, language):
+    day = timezone.localtime(site.kk.published_at)
+    with translation.override(language):
+        return [
+            reverse("articles:home"),
+            reverse("articles:category", kwargs={"slug": site.category.slug}),
+            reverse("articles:category", kwargs={"slug": site.category.slug})
+            + "?page=2",
+            reverse("articles:source", kwargs={"slug": site.source.slug}),
+            reverse("articles:tag", kwargs={"slug": site.tag.slug}),
+            reverse("articles:author", kwargs={"slug": site.author.slug}),
+            reverse("articles:archive_year", args=[day.year]),
+            reverse("articles:archive_month", args=[day.year, day.month]),
+            reverse("articles:archive_day", args=[day.year, day.month, day.day]),
+            reverse("articles:corrections"),
+            reverse("articles:feed"),
+            reverse("articles:category_feed", kwargs={"slug": site.category.slug}),
+            reverse("articles:source_feed_atom", kwargs={"slug": site.source.slug}),
+        ]
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_list_pages_stay_within_budget(
+    client, site, language, django_assert_max_num_queries
+):
+    for address in list_pages(site, language):
+        with django_assert_max_num_queries(LIST_BUDGET):
+            response = client.get(address)
+        assert response.status_code == 200, address
+
+
+def test_sitemaps_stay_within_budget(client, site, django_assert_max_num_queries):
+    for address in (
+        "/sitemap.xml",
+        "/sitemap-sections.xml",
+        "/sitemap-stories.xml",
+        "/news-sitemap.xml",
+        "/feed/",
+    ):
+        with django_assert_max_num_queries(LIST_BUDGET):
+            assert client.get(address).status_code == 200
+
+
+def test_story_pages_stay_within_budget(client, site, django_assert_max_num_queries):
+    stories = [site.kk, site.ru, site.en, *site.extra[:3]]
+    for story in stories:
+        with django_assert_max_num_queries(STORY_BUDGET):
+            response = client.get(story.get_absolute_url())
+        assert response.status_code == 200
+
+
+def test_cached_pages_cost_no_queries(client, site, django_assert_num_queries):
+    address = site.kk.get_absolute_url()
+    client.get(address)
+    with django_assert_num_queries(0):
+        assert client.get(address).status_code == 200
+    assert Story.objects.published().count() >= 3
