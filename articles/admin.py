@@ -1,16 +1,13 @@
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.contrib.admin.views.main import ORDER_VAR
 from django.db import models
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from . import workflow
+from . import search, workflow
+from .admin_workflow import StoryAdminForm, TimingFilter, WorkflowAdminMixin
 from .images import check_image
 from .models import (
     Author,
@@ -163,7 +160,8 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    form = StoryAdminForm
     formfield_overrides = URL_FIELD
     list_display = [
         "headline",
@@ -175,7 +173,15 @@ class StoryAdmin(admin.ModelAdmin):
         "published_at",
         "updated_at",
     ]
-    list_filter = ["status", "language", "category", "source", "authors", "featured"]
+    list_filter = [
+        "status",
+        TimingFilter,
+        "language",
+        "category",
+        "source",
+        "authors",
+        "featured",
+    ]
     search_fields = ["headline", "dek", "body_text"]
     date_hierarchy = "published_at"
     list_select_related = ["category", "source"]
@@ -183,13 +189,13 @@ class StoryAdmin(admin.ModelAdmin):
     autocomplete_fields = ["tags", "authors", "hero_image", "translation_of"]
     readonly_fields = [
         "status",
-        "published_at",
+        "publication_time",
         "created_by",
         "created_at",
         "updated_at",
     ]
     inlines = [CorrectionInline, StoryEventInline]
-    actions = ["publish_selected", "approve_selected"]
+    actions = ["submit_selected", "approve_selected", "publish_selected"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
         (
@@ -206,7 +212,7 @@ class StoryAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "status",
-                    "published_at",
+                    "publication_time",
                     "created_by",
                     "created_at",
                     "updated_at",
@@ -217,6 +223,15 @@ class StoryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors")
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        # Best matches first, unless the editor sorts by a column.
+        ranked = search.search_queryset(
+            queryset, search_term, best_first=ORDER_VAR not in request.GET
+        )
+        return ranked, False
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -242,20 +257,16 @@ class StoryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
+        state = workflow.state_of(obj)
         return format_html(
             '<span class="status status-{}">{}</span>',
-            obj.status,
-            obj.get_status_display(),
+            state,
+            workflow.state_label(state),
         )
 
     @admin.display(description=_("authors"))
     def bylines(self, obj):
         return ", ".join(a.name for a in obj.authors.all())
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -263,85 +274,9 @@ class StoryAdmin(admin.ModelAdmin):
         if not change and author is not None and not form.instance.authors.exists():
             form.instance.authors.add(author)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        story = self.get_object(request, object_id)
-        if story is not None:
-            extra_context["workflow_actions"] = workflow.available_actions(
-                request.user, story
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/transition/",
-                self.admin_site.admin_view(self.transition_view),
-                name="articles_story_transition",
-            ),
-            *super().get_urls(),
-        ]
-
-    def transition_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        story = get_object_or_404(Story, pk=pk)
-        if not self.has_view_permission(request, story):
-            raise PermissionDenied
-        publish_at = None
-        if request.POST.get("publish_at"):
-            field = forms.DateTimeField()
-            try:
-                publish_at = field.clean(request.POST["publish_at"])
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-                return HttpResponseRedirect(self._change_url(story))
-        try:
-            story = workflow.story_transition(
-                story_id=story.pk,
-                user=request.user,
-                action=request.POST.get("action", ""),
-                note=request.POST.get("note", ""),
-                publish_at=publish_at,
-            )
-        except (PermissionDenied, ValidationError) as error:
-            text = " ".join(getattr(error, "messages", [str(error)]))
-            self.message_user(request, text, messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                _("“%(headline)s” is now: %(status)s.")
-                % {"headline": story.headline, "status": story.get_status_display()},
-                messages.SUCCESS,
-            )
-        return HttpResponseRedirect(self._change_url(story))
-
-    def _change_url(self, story):
-        return reverse("admin:articles_story_change", args=[story.pk])
-
-    def _bulk(self, request, queryset, action):
-        done, refused = 0, []
-        for story in queryset.only("pk", "headline"):
-            try:
-                workflow.story_transition(
-                    story_id=story.pk, user=request.user, action=action
-                )
-                done += 1
-            except (PermissionDenied, ValidationError) as error:
-                text = " ".join(getattr(error, "messages", [str(error)]))
-                refused.append(f"{story.headline}: {text}")
-        if done:
-            self.message_user(
-                request,
-                ngettext("%d story updated.", "%d stories updated.", done) % done,
-                messages.SUCCESS,
-            )
-        if refused:
-            self.message_user(
-                request,
-                format_html_join("", "<div>{}</div>", ((r,) for r in refused)),
-                messages.ERROR,
-            )
+    @admin.action(description=_("Submit selected stories for review"))
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit")
 
     @admin.action(
         description=_("Publish selected stories now"), permissions=["publish"]
@@ -352,3 +287,7 @@ class StoryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Approve selected stories"), permissions=["review"])
     def approve_selected(self, request, queryset):
         self._bulk(request, queryset, "approve")
+
+
+# Source feeds, the import record and the story-file upload live with the importers.
+from .importers import admin as importers_admin  # noqa: E402, F401

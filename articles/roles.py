@@ -13,10 +13,12 @@ _JOURNALIST_PERMS = [
     "articles.view_image", "articles.add_image", "articles.change_image",
     "articles.view_tag", "articles.add_tag",
     "articles.view_category", "articles.view_source", "articles.view_author",
+    "articles.view_storynote", "articles.add_storynote",
 ]  # fmt: skip
 _EDITOR_PERMS = _JOURNALIST_PERMS + [
     "articles.review_story", "articles.publish_story", "articles.edit_any_story",
     "articles.change_tag", "articles.view_storyevent",
+    "articles.view_sourcefeed",
 ]  # fmt: skip
 _CHIEF_PERMS = _EDITOR_PERMS + [
     "articles.delete_story", "articles.delete_image", "articles.delete_tag",
@@ -25,6 +27,8 @@ _CHIEF_PERMS = _EDITOR_PERMS + [
     "articles.add_author", "articles.change_author", "articles.delete_author",
     "accounts.view_user", "accounts.add_user", "accounts.change_user",
     "auth.view_group",
+    "articles.add_sourcefeed", "articles.change_sourcefeed",
+    "articles.delete_sourcefeed", "articles.import_published",
 ]  # fmt: skip
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

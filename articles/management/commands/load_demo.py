@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles import demo_data, roles, workflow
+from articles import demo_data, roles, search, workflow
 from articles.demo_pictures import draw_picture
 from articles.models import (
     Author,
@@ -56,7 +56,9 @@ class Command(BaseCommand):
             categories = self._categories()
             sources = self._sources()
             authors = self._authors(users)
-            created = self._stories(users, categories, sources, authors)
+            # Indexed once at the end, after the demo's publication times are set.
+            with search.bulk_indexing():
+                created = self._stories(users, categories, sources, authors)
         self.stdout.write(
             self.style.SUCCESS(f"Demo newsroom ready: {created} new stories.")
         )
@@ -233,6 +235,6 @@ class Command(BaseCommand):
         workflow.story_transition(story_id=story.pk, user=editor, action="publish")
         # Demo stories carry their own past publication times.
         Story.objects.filter(pk=story.pk).update(
-            published_at=when, status=Status.PUBLISHED
+            published_at=when, updated_at=when, status=Status.PUBLISHED
         )
         StoryEvent.objects.filter(story=story).update(created_at=when)

@@ -1,0 +1,137 @@
+"""A story scheduled for 09:00 appears at 09:00 on every public page, not a second
+before, with nobody acting, cached pages included."""
+
+import re
+from contextlib import contextmanager
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+
+from articles import caching, workflow
+from articles.models import Status, Story
+
+from .factories import make_category, make_editor, make_story
+
+pytestmark = pytest.mark.django_db
+
+HEADLINE = "Таңғы тоғызда шығатын жаңалық"
+
+
+@contextmanager
+def clock(moment):
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def nine_tomorrow():
+    local = timezone.localtime(timezone.now(), workflow.NEWSROOM_TZ) + timedelta(days=1)
+    return local.replace(hour=9, minute=0, second=0, microsecond=0)
+
+
+def public_pages(story):
+    """Return the reader-facing addresses where a new story should show up."""
+    pages = [
+        story.get_absolute_url(),
+        f"/{story.language}/",
+        story.category.get_absolute_url(),
+    ]
+    optional = [
+        ("articles:feed", {}),
+        ("articles:category_feed", {"slug": story.category.slug}),
+        ("sitemap", {}),
+        ("news_sitemap", {}),
+        ("feed_all", {}),
+    ]
+    when = timezone.localtime(story.published_at)
+    optional.append(
+        (
+            "articles:archive_day",
+            {"year": when.year, "month": when.month, "day": when.day},
+        )
+    )
+    with translation.override(story.language):
+        for name, kwargs in optional:
+            try:
+                pages.append(reverse(name, kwargs=kwargs))
+            except NoReverseMatch:
+                continue
+    return pages
+
+
+@pytest.fixture
+def scheduled(django_capture_on_commit_callbacks):
+    cache.clear()
+    category = make_category("Экономика", slug="ekonomika")
+    make_story("Кешегі жаңалық", status=Status.PUBLISHED, category=category)
+    story = make_story(HEADLINE, status=Status.APPROVED, category=category)
+    nine = nine_tomorrow()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.story_transition(
+            story_id=story.pk, user=make_editor(), action="schedule", publish_at=nine
+        )
+    return Story.objects.select_related("category").get(pk=story.pk), nine
+
+
+def shows(client, url, story):
+    response = client.get(url)
+    body = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    text = body.decode()
+    if "<sitemapindex" in text:
+        # A sitemap index: what counts is in the sitemaps it lists.
+        for loc in re.findall(r"<loc>([^<]+)</loc>", text):
+            text += client.get(loc.replace("http://testserver", "")).content.decode()
+    if response.status_code != 200:
+        # An error page may repeat the address asked for; only words count there.
+        return response.status_code, HEADLINE in text
+    return response.status_code, HEADLINE in text or f"/{story.slug}/" in text
+
+
+def test_story_is_out_at_nine_and_not_a_second_before(client, scheduled):
+    story, nine = scheduled
+    assert timezone.localtime(story.published_at, workflow.NEWSROOM_TZ).hour == 9
+    pages = public_pages(story)
+    assert len(pages) >= 4
+    with clock(nine - timedelta(seconds=1)):
+        for url in pages:
+            status, present = shows(client, url, story)
+            assert not present, f"{url} shows the story at 08:59:59"
+        assert shows(client, story.get_absolute_url(), story)[0] == 404
+    with clock(nine):
+        for url in pages:
+            status, present = shows(client, url, story)
+            assert status == 200 and present, f"{url} lacks the story at 09:00:00"
+
+
+def test_cached_pages_do_not_hide_the_story_at_nine(client, scheduled):
+    story, nine = scheduled
+    pages = public_pages(story)
+    with clock(nine - timedelta(seconds=1)):
+        assert caching.public_ttl() == 1
+        for url in pages:
+            client.get(url)  # fills the cache, for one more second of real time
+            assert client.get(url) is not None
+    cached_before = caching.generation()
+    with clock(nine):
+        # Nobody acted: crossing 09:00 alone makes every cached page stale.
+        assert caching.generation() != cached_before
+        for url in pages:
+            status, present = shows(client, url, story)
+            assert present, f"{url} served a page cached before 09:00"
+
+
+def test_cache_life_never_crosses_the_next_publication():
+    cache.clear()
+    now = timezone.now()
+    assert caching.public_ttl(now) == caching.PUBLIC_TTL
+    make_story(
+        "Жоспарлы", status=Status.PUBLISHED, published_at=now + timedelta(seconds=90)
+    )
+    caching.purge_public()
+    assert caching.public_ttl(now) == 90
+    assert caching.public_ttl(now + timedelta(seconds=89)) == 1
