@@ -8,6 +8,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from . import roles
+        from . import revisions, roles  # noqa: F401  (revisions registers Story)
 
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+        from . import search
+
+        search.connect_signals()

@@ -105,3 +105,23 @@ def test_every_admin_page_loads_for_each_demo_role(demo, client, username):
         index = client.get(reverse("admin:index"))
         assert index.status_code == 200
         assert index.headers["Content-Language"] == language
+
+
+def test_demo_stories_are_searchable_by_their_own_dates(demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.search import Filters, search_stories
+
+    sample = Story.objects.get(slug__startswith="turkistan-oblysynyng-delegatsiyasy")
+    day = timezone.localtime(sample.published_at).date()
+    found = search_stories(
+        "Түркістан делегациясы", Filters(date_from=day, date_to=day, language="kk")
+    )
+    assert sample in list(found[:10])
+    earlier = search_stories(
+        "Түркістан делегациясы",
+        Filters(date_to=day - timedelta(days=1), language="kk"),
+    )
+    assert sample not in list(earlier[:10])
