@@ -1,0 +1,48 @@
+"""Import plain-text story files into the review queue, or publish archives."""
+
+from itertools import islice
+from pathlib import Path
+
+from articles.importers import Catalog, ImportSummary, ItemError, story_import
+from articles.importers.command import ImportCommand
+from articles.importers.textfile import (
+    ERROR_TOO_MANY_FILES,
+    MAX_FILES,
+    read_story_file,
+    story_files,
+)
+
+
+class Command(ImportCommand):
+    help = (
+        "Import story files (category line, headline, paragraphs, source line) "
+        "from files or folders as drafts submitted for review."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="Publish the stories at once (for archives).",
+        )
+        super().add_arguments(parser)
+
+    def handle(self, *args, **options):
+        user = self.acting_user(options)
+        files = list(islice(story_files(options["paths"]), MAX_FILES + 1))
+        summary = ImportSummary()
+        if len(files) > MAX_FILES:
+            files = files[:MAX_FILES]
+            summary.warn("", ERROR_TOO_MANY_FILES % {"limit": MAX_FILES})
+        catalog = Catalog()
+        with self.progress(options, total=len(files), unit="file") as bar:
+            for path in files:
+                try:
+                    item = read_story_file(path, publish=options["publish"])
+                except ItemError as error:
+                    summary.fail(str(path), str(error))
+                else:
+                    summary.add(story_import(item=item, user=user, catalog=catalog))
+                bar.update(1)
+        self.report(summary, options)

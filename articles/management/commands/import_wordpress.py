@@ -1,0 +1,50 @@
+"""Import a WordPress export (WXR), keeping statuses, dates and old addresses."""
+
+from pathlib import Path
+
+from django.core.management.base import CommandError
+
+from articles.importers import Catalog, ItemError
+from articles.importers.command import ImportCommand
+from articles.importers.wordpress import count_posts, read_export, wordpress_import
+
+
+class Command(ImportCommand):
+    help = (
+        "Import the posts of a WordPress WXR export with their status, categories, "
+        "tags, authors, dates, slugs and featured images; old addresses redirect."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("export", type=Path, metavar="EXPORT.xml")
+        parser.add_argument(
+            "--media-dir",
+            type=Path,
+            help="Folder holding the site's wp-content/uploads files "
+            "(default: 'uploads' beside the export, if present).",
+        )
+        super().add_arguments(parser)
+
+    def handle(self, *args, **options):
+        path = options["export"]
+        media_dir = options["media_dir"]
+        if media_dir is None and (path.parent / "uploads").is_dir():
+            media_dir = path.parent / "uploads"
+        if media_dir is not None and not media_dir.is_dir():
+            raise CommandError(f"{media_dir} is not a folder.")
+        try:
+            export = read_export(path)
+            total = count_posts(export)
+        except ItemError as error:
+            raise CommandError(f"{path}: {error}") from None
+        user = self.acting_user(options)
+        with self.progress(options, total=total, unit="item") as bar:
+            summary = wordpress_import(
+                path=path,
+                user=user,
+                media_dir=media_dir,
+                catalog=Catalog(),
+                progress=bar,
+                export=export,
+            )
+        self.report(summary, options)

@@ -1,0 +1,172 @@
+import io
+import re
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from articles.importers.wordpress import (
+    ERROR_NOT_WXR,
+    ERROR_XML_FORBIDDEN,
+    wp_autop,
+)
+from articles.models import (
+    Author,
+    Category,
+    Image,
+    ImportedItem,
+    Status,
+    Story,
+    StoryRedirect,
+    Tag,
+)
+from tests.factories import make_category
+from tests.test_feeds_ingest import counts
+
+pytestmark = pytest.mark.django_db
+
+WP = Path(__file__).parent / "fixtures" / "wordpress"
+KK_HEADLINE = "Түркістанда жаңа зауыт ашылды"
+KK_OLD_PATH = "/2023/10/17/түркістанда-жаңа-зауыт-ашылды/"
+
+
+@pytest.fixture
+def export(tmp_path):
+    """The export with its uploads folder beside it, as a site backup has them."""
+    shutil.copy(WP / "export.xml", tmp_path / "export.xml")
+    shutil.copytree(WP / "uploads", tmp_path / "uploads")
+    return tmp_path / "export.xml"
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("import_wordpress", *map(str, args), stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_posts_come_in_with_status_terms_authors_dates_and_slugs(export):
+    economy = make_category("Экономика", slug="economy")
+    out = run(export)
+    assert counts(out) == {"created": 5, "updated": 0, "skipped": 2, "failed": 1}
+    assert "export.xml: post 19" in out
+    assert "su.jpg" in out  # the missing featured image is reported
+
+    kk = Story.objects.get(headline=KK_HEADLINE)
+    assert kk.status == Status.PUBLISHED and kk.is_public
+    assert kk.published_at == datetime(2023, 10, 17, 4, 30, tzinfo=UTC)
+    assert kk.language == "kk"
+    assert kk.slug == "turkistanda-zhanga-zauyt-ashyldy"
+    assert kk.category == economy
+    assert set(kk.tags.values_list("name", flat=True)) == {
+        "Түркістан",
+        "инвестиция",
+        "Аймақ",
+    }
+    assert list(kk.authors.values_list("name", flat=True)) == ["Әйгерім Садықова"]
+    assert kk.dek == "Зауыт 300 адамды жұмыспен қамтиды."
+    assert kk.body.startswith(
+        "<p>Зауыт 300 адамды жұмыспен қамтиды, деп хабарлайды TuraNews.kz.</p>"
+    )
+    assert "<p>Құрылыс екі жыл жүрді.<br>Жұмысшылар жергілікті тұрғындар.</p>" in (
+        kk.body
+    )
+    assert "<h2>Келесі кезең</h2>" in kk.body
+    assert "script" not in kk.body and "[caption" not in kk.body
+    assert list(kk.events.order_by("id").values_list("action", flat=True)) == [
+        "submit",
+        "publish",
+    ]
+
+    ru = Story.objects.get(headline="В Шымкенте открыли новый парк")
+    assert (ru.status, ru.language, ru.published_at) == (Status.DRAFT, "ru", None)
+    assert ru.category.name == ru.category.name_ru == "Общество"
+    assert list(ru.authors.values_list("name", flat=True)) == ["Иван Петров"]
+    assert "<strong>12 гектаров</strong>" in ru.body
+    pending = Story.objects.get(headline="Депутаты обсудили бюджет области")
+    assert pending.status == Status.IN_REVIEW
+    assert pending.category == ru.category
+    scheduled = Story.objects.get(headline="Наурыз мерекесі Түркістанда өтеді")
+    assert scheduled.status == Status.PUBLISHED and not scheduled.is_public
+    assert scheduled.published_at == datetime(2099, 3, 21, 10, 0, tzinfo=UTC)
+    assert not Story.objects.filter(headline__in=["Өшірілген жазба", "Біз туралы"])
+    assert Author.objects.count() == 2
+
+
+def test_featured_image_is_stored_from_the_local_file(export):
+    run(export)
+    kk = Story.objects.get(headline=KK_HEADLINE)
+    image = kk.hero_image
+    assert image is not None
+    assert image.alt_text == "Зауыттың жаңа ғимараты"
+    assert image.caption == "Жаңа зауыттың ғимараты"
+    assert (image.width, image.height) == (320, 200)
+    assert Story.objects.get(headline__startswith="Арыс").hero_image is None
+
+
+def test_old_wordpress_addresses_redirect_to_the_new_ones(export, client):
+    run(export)
+    kk = Story.objects.get(headline=KK_HEADLINE)
+    assert StoryRedirect.objects.get(old_path=KK_OLD_PATH).story == kk
+    response = client.get(
+        "/2023/10/17/%d1%82%d2%af%d1%80%d0%ba%d1%96%d1%81%d1%82%d0%b0%d0%bd%d0%b4%d0%b0"
+        "-%d0%b6%d0%b0%d2%a3%d0%b0-%d0%b7%d0%b0%d1%83%d1%8b%d1%82-%d0%b0%d1%88%d1%8b"
+        "%d0%bb%d0%b4%d1%8b/"
+    )
+    assert response.status_code == 301
+    assert response["Location"] == kk.get_absolute_url()
+    assert client.get(response["Location"]).status_code == 200
+    # A post that was never public leaves no old address, and a future one waits.
+    assert not StoryRedirect.objects.filter(story__status=Status.DRAFT).exists()
+    assert client.get("/2099/03/21/nauryz/").status_code == 404
+
+
+def test_reimport_creates_nothing_twice(export):
+    run(export)
+    before = [
+        model.objects.count()
+        for model in (Story, Category, Tag, Author, Image, StoryRedirect, ImportedItem)
+    ]
+    out = run(export)
+    after = [
+        model.objects.count()
+        for model in (Story, Category, Tag, Author, Image, StoryRedirect, ImportedItem)
+    ]
+    assert after == before
+    assert counts(out) == {"created": 0, "updated": 0, "skipped": 7, "failed": 1}
+
+
+def test_xml_with_entities_is_refused_and_nothing_is_written():
+    with pytest.raises(CommandError, match=re.escape(str(ERROR_XML_FORBIDDEN))):
+        run(WP / "entities.xml")
+    assert not Story.objects.exists()
+
+
+def test_a_file_that_is_not_an_export_is_refused():
+    feeds = Path(__file__).parent / "fixtures" / "feeds" / "rss2.xml"
+    with pytest.raises(CommandError, match=re.escape(str(ERROR_NOT_WXR))):
+        run(feeds)
+
+
+def test_truncated_export_keeps_what_was_read(tmp_path):
+    text = (WP / "export.xml").read_text("utf-8")
+    cut = text.index("<item>", text.index("<wp:post_id>13</wp:post_id>"))
+    (tmp_path / "cut.xml").write_text(text[:cut], "utf-8")
+    with pytest.raises(CommandError):
+        run(tmp_path / "cut.xml")
+    assert not Story.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "html"),
+    [
+        ("Бір.\n\nЕкі.", "<p>Бір.</p>\n<p>Екі.</p>"),
+        ("Бір\nжол.", "<p>Бір<br>жол.</p>"),
+        ("<p>Дайын.</p>\n\nЖаңа.", "<p>Дайын.</p>\n<p>Жаңа.</p>"),
+        ('[gallery ids="1,2"]\n\nМәтін.', "<p>Мәтін.</p>"),
+    ],
+)
+def test_wp_autop(raw, html):
+    assert wp_autop(raw) == html
