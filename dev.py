@@ -58,6 +58,15 @@ def ensure_chromium() -> None:
     )
 
 
+def ensure_axe() -> None:
+    """The accessibility tests run axe-core, pinned in package.json, in Chromium."""
+    npm = shutil.which("npm")
+    if (ROOT / "node_modules" / "axe-core").exists() or not npm:
+        return
+    say("Installing axe-core for the accessibility tests (npm ci)")
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], check=False, cwd=ROOT)
+
+
 def manage(*args: str) -> None:
     run(str(PYTHON), "manage.py", *args)
 
@@ -74,6 +83,7 @@ def cmd_run() -> None:
 def cmd_test(extra: list[str]) -> int:
     ensure_venv()
     ensure_chromium()
+    ensure_axe()
     say("Running the test suite")
     return subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT).returncode
 
