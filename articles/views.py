@@ -1,19 +1,20 @@
 import calendar
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, F, Q, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, F, Q, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,11 +41,26 @@ BLOCK_SIZE = 4
 RELATED = 4
 RELATED_DAYS = 7
 RAIL_SIZE = 8
+# Section blocks and related stories are drawn from this many newest stories of a
+# language, so their cost stays the same however large the archive grows.
+RECENT_WINDOW = 300
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 OG_LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_US"}
 
 
 def language() -> str:
     return (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def recent_cutoff(lang: str):
+    """Return (as SQL) the publication time of the RECENT_WINDOW-th newest story."""
+    newest = (
+        Story.objects.published()
+        .in_language(lang)
+        .order_by("-published_at")
+        .values("published_at")[RECENT_WINDOW - 1 : RECENT_WINDOW]
+    )
+    return Coalesce(Subquery(newest), Value(EPOCH))
 
 
 def public_stories():
@@ -112,9 +128,22 @@ def page_context(request, *, title, description="", breadcrumbs=(), versions=Non
     }
 
 
+class CappedPaginator(Paginator):
+    """Count at most MAX_PAGES pages, so a list costs the same however long it is.
+
+    Older stories stay reachable through the date archive.
+    """
+
+    MAX_PAGES = 250
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.per_page * self.MAX_PAGES].count()
+
+
 def story_list(request, stories, *, title, description="", breadcrumbs=(), **extra):
     """Render one page of a list of stories."""
-    page = Paginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
     stories = list(page.object_list)
     attach_renditions(stories)
     context = page_context(
@@ -159,7 +188,7 @@ def home(request):
         latest.insert(0, featured)
     ranked = (
         public_stories()
-        .filter(category__parent__isnull=True)
+        .filter(category__parent__isnull=True, published_at__gte=recent_cutoff(lang))
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -357,7 +386,13 @@ def _neighbours(story) -> tuple[dict[str, Story], list[Story]]:
     )
     rows = (
         Story.objects.published()
-        .filter(in_group | same_section | recent)
+        .filter(
+            in_group
+            | (
+                (same_section | recent)
+                & Q(published_at__gte=recent_cutoff(story.language))
+            )
+        )
         .exclude(pk=story.pk)
         .select_related("category", "hero_image")
         .defer("body", "body_text")
@@ -536,7 +571,7 @@ def corrections(request):
         .select_related("story__category")
         .order_by("-created_at", "-id")
     )
-    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
     context = page_context(
         request,
         title=_("Corrections"),

@@ -91,3 +91,20 @@ def test_cached_pages_cost_no_queries(client, site, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert client.get(address).status_code == 200
     assert Story.objects.published().count() >= 3
+
+
+def test_list_pages_count_at_most_a_fixed_number_of_pages(settings):
+    from articles.views import CappedPaginator
+
+    class Counted(list):
+        def __getitem__(self, item):
+            found = super().__getitem__(item)
+            return Counted(found) if isinstance(item, slice) else found
+
+        def count(self):
+            return len(self)
+
+    paginator = CappedPaginator(Counted(range(10)), 2)
+    assert paginator.num_pages == 5
+    paginator = CappedPaginator(Counted(range(10_000)), 2)
+    assert paginator.num_pages == CappedPaginator.MAX_PAGES
