@@ -247,6 +247,8 @@ CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "png", "webp", "gif"]
 CKEDITOR_5_USER_LANGUAGE = True
 CKEDITOR_5_CONFIGS = {
     "default": {
+        # Loads the editor's kk and ru interface; each page then uses its own language.
+        "language": ["kk", "ru", "en"],
         "toolbar": {
             "items": [
                 "heading",
@@ -271,19 +273,19 @@ CKEDITOR_5_CONFIGS = {
             "options": [
                 {
                     "model": "paragraph",
-                    "title": "Paragraph",
+                    "title": _("Paragraph"),
                     "class": "ck-heading_paragraph",
                 },
                 {
                     "model": "heading2",
                     "view": "h2",
-                    "title": "Heading 2",
+                    "title": _("Heading"),
                     "class": "ck-heading_heading2",
                 },
                 {
                     "model": "heading3",
                     "view": "h3",
-                    "title": "Heading 3",
+                    "title": _("Subheading"),
                     "class": "ck-heading_heading3",
                 },
             ]
