@@ -23,7 +23,8 @@ def _cacheable(request) -> bool:
     # A session cookie may mean a signed-in editor: serve them fresh pages. Odd
     # query strings are not cached, so nobody can fill the cache with junk keys.
     return (
-        request.method in ("GET", "HEAD")
+        settings.NEWSROOM_PAGE_CACHE
+        and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and set(request.GET) <= CACHED_PARAMETERS
     )
