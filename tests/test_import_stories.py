@@ -7,11 +7,14 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from articles import workflow
 from articles.importers import Catalog, detect_language, importer_user, story_import
+from articles.importers.admin import MESSAGE_COUNTS
 from articles.importers.base import (
     ERROR_HEADLINE_TOO_LONG,
     MAX_HEADLINE_CHARS,
     REASON_EDITED_HERE,
+    REASON_EDITED_SINCE_IMPORT,
 )
 from articles.importers.textfile import (
     ERROR_BINARY,
@@ -21,7 +24,7 @@ from articles.importers.textfile import (
 )
 from articles.models import Category, ImportedItem, Source, Status, Story, StoryEvent
 from tests.factories import make_category, make_chief, make_editor, make_journalist
-from tests.test_feeds_ingest import counts
+from tests.test_feeds_ingest import counts, tally
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +99,7 @@ def test_sample_story_imports_into_the_review_queue():
     assert list(story.events.values_list("action", "to_status")) == [
         ("submit", Status.IN_REVIEW)
     ]
-    assert counts(out) == {"created": 1, "updated": 0, "skipped": 0, "failed": 0}
+    assert counts(out) == tally(created=1)
 
 
 def test_published_sample_page_reads_exactly_like_the_original(client):
@@ -126,7 +129,7 @@ def test_reimport_creates_nothing_twice():
     after = (Story.objects.count(), Category.objects.count(), Source.objects.count())
     assert after == before == (1, 1, 1)
     assert StoryEvent.objects.count() == 1
-    assert counts(out) == {"created": 0, "updated": 0, "skipped": 2, "failed": 0}
+    assert counts(out) == tally(skipped=2)
 
 
 def test_category_is_matched_by_name_in_any_language(tmp_path):
@@ -240,7 +243,86 @@ def test_changed_file_updates_an_untouched_story_but_not_an_edited_one(tmp_path)
     item = read_story_bytes(path.read_bytes(), where="story.txt")
     result = story_import(item=item, user=importer_user(), catalog=Catalog())
     assert result.reason == str(REASON_EDITED_HERE)
-    assert counts(out) == {"created": 0, "updated": 0, "skipped": 1, "failed": 0}
+    assert counts(out) == tally(skipped=1)
+
+
+def test_fresh_files_with_publish_count_as_published():
+    make_category("Экономика", slug="economy")
+    out = run(SAMPLE, "--publish")
+    assert Story.objects.get().is_public
+    assert counts(out) == tally(published=1)
+
+
+def test_reimport_with_publish_publishes_an_untouched_story(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("Қоғам\n\nАлматыда қар жауды\n\nБірінші нұсқа.\n", "utf-8")
+    run(path)
+    story = Story.objects.get()
+    assert story.status == Status.IN_REVIEW
+    out = run(path, "--publish")
+    story.refresh_from_db()
+    assert story.status == Status.PUBLISHED and story.is_public
+    assert list(story.events.order_by("pk").values_list("action", flat=True)) == [
+        "submit",
+        "publish",
+    ]
+    assert counts(out) == tally(published=1)
+    # Published now: a further run has nothing left to do.
+    out = run(path, "--publish")
+    assert counts(out) == tally(skipped=1)
+    assert story.events.count() == 2
+
+
+def test_reimport_with_publish_takes_the_changed_text_of_an_untouched_story(tmp_path):
+    path = tmp_path / "история.txt"
+    path.write_text("Общество\n\nВ Алматы выпал снег\n\nПервая версия.\n", "utf-8")
+    run(path)
+    path.write_text("Общество\n\nВ Алматы выпал снег\n\nВторая версия.\n", "utf-8")
+    out = run(path, "--publish")
+    story = Story.objects.get()
+    assert story.status == Status.PUBLISHED
+    assert story.body == "<p>Вторая версия.</p>"
+    assert counts(out) == tally(published=1)
+
+
+def test_reimport_with_publish_leaves_a_story_the_newsroom_edited(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("Қоғам\n\nАлматыда қар жауды\n\nБірінші нұсқа.\n", "utf-8")
+    run(path)
+    story = Story.objects.get()
+    story.dek = "Редактор қосты"
+    story.save()
+    out = run(path, "--publish")
+    story.refresh_from_db()
+    assert story.status == Status.IN_REVIEW
+    assert story.events.count() == 1
+    assert counts(out) == tally(skipped=1)
+    assert f"story.txt: {REASON_EDITED_SINCE_IMPORT}" in out
+
+
+def test_reimport_with_publish_leaves_a_story_an_editor_sent_back(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("Қоғам\n\nАлматыда қар жауды\n\nБірінші нұсқа.\n", "utf-8")
+    run(path)
+    story = Story.objects.get()
+    workflow.story_transition(
+        story_id=story.pk, user=make_editor(), action="request_changes", note="Дерек?"
+    )
+    out = run(path, "--publish")
+    story.refresh_from_db()
+    assert story.status == Status.CHANGES_REQUESTED
+    assert counts(out) == tally(skipped=1)
+    assert str(REASON_EDITED_SINCE_IMPORT) in out
+
+
+def test_reimport_with_publish_needs_the_right_to_publish(tmp_path):
+    journalist = make_journalist(username="aigerim")
+    run(SAMPLE, "--user", journalist.username)
+    story = Story.objects.get()
+    out = run(SAMPLE, "--publish", "--user", journalist.username)
+    story.refresh_from_db()
+    assert story.status == Status.IN_REVIEW
+    assert counts(out) == tally(failed=1)
 
 
 def test_unknown_user_is_refused():
@@ -303,6 +385,34 @@ class TestStoryFileUpload:
         story = Story.objects.get()
         assert story.status == Status.PUBLISHED
         assert story.events.filter(action="publish", actor=chief).exists()
+
+    def test_chief_editor_publishes_what_waits_untouched_in_review(self, client):
+        journalist = make_journalist()
+        self.upload(client, journalist)
+        story = Story.objects.get()
+        assert story.status == Status.IN_REVIEW
+        chief = make_chief()
+        response = self.upload(client, chief, publish=True)
+        story.refresh_from_db()
+        assert story.status == Status.PUBLISHED
+        assert story.events.filter(action="publish", actor=chief).exists()
+        page = response.content.decode()
+        assert "<td>0</td><td>0</td><td>1</td><td>0</td><td>0</td>" in page
+        assert 'class="import-published"' in page
+        message = str(MESSAGE_COUNTS % dict(tally(published=1)))
+        assert message in [str(m) for m in response.context["messages"]]
+
+    def test_chief_editor_leaves_what_the_desk_has_edited(self, client):
+        self.upload(client, make_journalist())
+        story = Story.objects.get()
+        story.dek = "Редактор қосты"
+        story.save()
+        response = self.upload(client, make_chief(), publish=True)
+        story.refresh_from_db()
+        assert story.status == Status.IN_REVIEW
+        page = response.content.decode()
+        assert "<td>0</td><td>0</td><td>0</td><td>1</td><td>0</td>" in page
+        assert str(REASON_EDITED_SINCE_IMPORT) in page
 
     def test_bad_upload_is_reported(self, client):
         journalist = make_journalist()

@@ -8,9 +8,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from articles.images import ERROR_BROKEN
+from articles.importers.base import REASON_EDITED_HERE, REASON_EDITED_SINCE_IMPORT
 from articles.importers.wordpress import (
     ERROR_NOT_WXR,
     ERROR_XML_FORBIDDEN,
+    WARNING_INLINE_BAD_IMAGE,
+    WARNING_INLINE_NO_FILE,
+    WARNING_INLINE_NOT_IMAGE,
     wp_autop,
 )
 from articles.models import (
@@ -24,7 +29,7 @@ from articles.models import (
     Tag,
 )
 from tests.factories import make_category
-from tests.test_feeds_ingest import counts
+from tests.test_feeds_ingest import counts, tally
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +55,7 @@ def run(*args):
 def test_posts_come_in_with_status_terms_authors_dates_and_slugs(export):
     economy = make_category("Экономика", slug="economy")
     out = run(export)
-    assert counts(out) == {"created": 5, "updated": 0, "skipped": 2, "failed": 1}
+    assert counts(out) == tally(created=3, published=2, skipped=2, failed=1)
     assert "export.xml: post 19" in out
     assert "su.jpg" in out  # the missing featured image is reported
 
@@ -135,7 +140,7 @@ def test_reimport_creates_nothing_twice(export):
         for model in (Story, Category, Tag, Author, Image, StoryRedirect, ImportedItem)
     ]
     assert after == before
-    assert counts(out) == {"created": 0, "updated": 0, "skipped": 7, "failed": 1}
+    assert counts(out) == tally(skipped=7, failed=1)
 
 
 def test_xml_with_entities_is_refused_and_nothing_is_written():
@@ -170,3 +175,124 @@ def test_truncated_export_keeps_what_was_read(tmp_path):
 )
 def test_wp_autop(raw, html):
     assert wp_autop(raw) == html
+
+
+OLD_UPLOADS = "old.turanews.kz/wp-content/uploads/"
+
+
+def test_inline_pictures_are_stored_once_and_point_at_the_new_images(export):
+    out = run(export)
+    kk = Story.objects.get(headline=KK_HEADLINE)
+    factory = kk.hero_image
+    # The resized copy, its srcset and the link to the full file: one Image.
+    assert f'src="{factory.file.url}"' in kk.body
+    assert f'href="{factory.file.url}"' in kk.body
+    assert 'alt="Зауыт цехы"' in kk.body
+    assert OLD_UPLOADS not in kk.body
+    assert "srcset" not in kk.body and "sizes" not in kk.body
+
+    ru = Story.objects.get(headline="В Шымкенте открыли новый парк")
+    park = Image.objects.get(file__contains="park")
+    assert (park.alt_text, park.caption, park.credit) == (
+        "Новый парк в Шымкенте",
+        "Аллеи нового парка",
+        "Иван Петров",
+    )
+    assert (park.width, park.height) == (300, 200)
+    assert f'src="{park.file.url}"' in ru.body
+    assert f'alt="{park.alt_text}"' in ru.body
+    # The same factory picture in another post is the same Image.
+    assert f'<img src="{factory.file.url}" alt="Завод">' in ru.body
+    # A file without an attachment entry, found under the uploads folder.
+    bazar = Image.objects.get(file__contains="bazar")
+    assert bazar.alt_text == "Базар в Шымкенте"
+    assert f'src="{bazar.file.url}"' in ru.body
+    assert Image.objects.count() == 3
+    # Sanitised after the rewriting; another site's pictures are not ours to move.
+    assert "onerror" not in ru.body
+    assert 'src="https://example.com/wp-content/uploads/2023/10/other.jpg"' in ru.body
+    assert "example.com" not in out
+
+
+def test_missing_inline_pictures_keep_their_address_and_are_reported(export):
+    out = run(export)
+    ru = Story.objects.get(headline="В Шымкенте открыли новый парк")
+    fontan = f"https://{OLD_UPLOADS}2023/10/fontan.jpg"
+    plan = f"https://{OLD_UPLOADS}2023/10/plan.pdf"
+    assert f'src="{fontan}"' in ru.body
+    assert f'href="{plan}"' in ru.body
+    where = "export.xml: post 12 “В Шымкенте открыли новый парк”: "
+    assert where + str(WARNING_INLINE_NO_FILE % {"url": fontan}) in out
+    assert where + str(WARNING_INLINE_NOT_IMAGE % {"url": plan}) in out
+
+
+def test_without_the_uploads_folder_every_picture_is_reported(tmp_path):
+    shutil.copy(WP / "export.xml", tmp_path / "export.xml")
+    out = run(tmp_path / "export.xml")
+    assert not Image.objects.exists()
+    kk = Story.objects.get(headline=KK_HEADLINE)
+    assert f'src="https://{OLD_UPLOADS}2023/10/zauyt-300x188.jpg"' in kk.body
+    for name in ("zauyt.jpg", "park-300x200.jpg", "fontan.jpg"):
+        url = f"https://{OLD_UPLOADS}2023/10/{name}"
+        assert str(WARNING_INLINE_NO_FILE % {"url": url}) in out
+    bazar = "/wp-content/uploads/2023/10/bazar.png"
+    assert str(WARNING_INLINE_NO_FILE % {"url": bazar}) in out
+    # Once the files are there, the untouched draft takes its pictures; the story
+    # published meanwhile is the newsroom's, and the summary says so.
+    shutil.copytree(WP / "uploads", tmp_path / "uploads")
+    out = run(tmp_path / "export.xml")
+    ru = Story.objects.get(headline="В Шымкенте открыли новый парк")
+    assert Image.objects.count() == 3
+    assert f"{OLD_UPLOADS}2023/10/park" not in ru.body
+    assert counts(out) == tally(updated=1, skipped=6, failed=1)
+    assert f"post 11 “{KK_HEADLINE}”: {REASON_EDITED_HERE}" in out
+
+
+def test_a_broken_inline_picture_is_refused_like_any_upload(export):
+    (export.parent / "uploads" / "2023" / "10" / "fontan.jpg").write_bytes(
+        b"\xff\xd8\xff\xe0 not really a picture"
+    )
+    out = run(export)
+    ru = Story.objects.get(headline="В Шымкенте открыли новый парк")
+    assert f'src="https://{OLD_UPLOADS}2023/10/fontan.jpg"' in ru.body
+    fontan = f"https://{OLD_UPLOADS}2023/10/fontan.jpg"
+    refused = str(
+        WARNING_INLINE_BAD_IMAGE % {"url": fontan, "error": str(ERROR_BROKEN)}
+    )
+    assert refused in out
+    assert not Image.objects.filter(file__contains="fontan").exists()
+
+
+def test_reimport_keeps_the_inline_pictures_and_stores_nothing_again(export):
+    run(export)
+    bodies = dict(Story.objects.values_list("pk", "body"))
+    files = sorted(Image.objects.values_list("file", flat=True))
+    out = run(export)
+    assert dict(Story.objects.values_list("pk", "body")) == bodies
+    assert sorted(Image.objects.values_list("file", flat=True)) == files
+    assert counts(out) == tally(skipped=7, failed=1)
+    # A report, every time, of what still points at the old site.
+    fontan = f"https://{OLD_UPLOADS}2023/10/fontan.jpg"
+    assert str(WARNING_INLINE_NO_FILE % {"url": fontan}) in out
+
+
+def test_a_post_published_at_the_source_since_is_published_if_untouched(export):
+    text = export.read_text("utf-8")
+    export.write_text(text.replace("[pending]", "[draft]"), "utf-8")
+    run(export)
+    pending = Story.objects.get(headline="Депутаты обсудили бюджет области")
+    assert pending.status == Status.DRAFT
+    park = Story.objects.get(headline="В Шымкенте открыли новый парк")
+    park.dek = "Редакция дописала"
+    park.save()
+    published = text.replace("[pending]", "[publish]").replace(
+        "<wp:status><![CDATA[draft]]>", "<wp:status><![CDATA[publish]]>"
+    )
+    export.write_text(published, "utf-8")
+    out = run(export)
+    pending.refresh_from_db()
+    park.refresh_from_db()
+    assert pending.status == Status.PUBLISHED and pending.is_public
+    assert park.status == Status.DRAFT
+    assert counts(out) == tally(published=1, skipped=6, failed=1)
+    assert str(REASON_EDITED_SINCE_IMPORT) in out

@@ -19,8 +19,8 @@ from .textfile import MAX_FILE_BYTES, read_story_bytes
 MAX_UPLOAD_FILES = 50
 ERROR_TOO_MANY_UPLOADS = _("Upload at most %(limit)d files at a time.")
 MESSAGE_COUNTS = _(
-    "Created: %(created)d, updated: %(updated)d, skipped: %(skipped)d, "
-    "failed: %(failed)d."
+    "Created: %(created)d, updated: %(updated)d, published: %(published)d, "
+    "skipped: %(skipped)d, failed: %(failed)d."
 )
 ERROR_UPLOAD_TOO_LARGE = _("The file is %(size)d bytes; at most %(limit)d are read.")
 
@@ -29,6 +29,7 @@ def counts_message(summary: ImportSummary) -> str:
     return MESSAGE_COUNTS % {
         "created": summary.created,
         "updated": summary.updated,
+        "published": summary.published,
         "skipped": summary.skipped,
         "failed": summary.failed,
     }
@@ -68,7 +69,11 @@ class StoryFileUploadForm(forms.Form):
     publish = forms.BooleanField(
         label=_("Publish at once (archives)"),
         required=False,
-        help_text=_("Otherwise the stories go to the review queue."),
+        help_text=_(
+            "Otherwise the stories go to the review queue. Stories imported before "
+            "and still untouched in review are published too; those edited since "
+            "are left as they are."
+        ),
     )
 
     def __init__(self, *args, can_publish=False, **kwargs):

@@ -65,6 +65,8 @@ REASON_EDITED_HERE = gettext_lazy(
     "changed at the source, but the story has been edited or published here since; "
     "left as it is"
 )
+REASON_EDITED_SINCE_IMPORT = gettext_lazy("edited by the newsroom since import")
+REASON_UPDATED_AND_PUBLISHED = gettext_lazy("changed at the source; updated")
 
 IMPORTER_USERNAME = "importer"
 
@@ -76,6 +78,7 @@ class ItemError(ValueError):
 class Outcome(enum.StrEnum):
     CREATED = "created"
     UPDATED = "updated"
+    PUBLISHED = "published"
     SKIPPED = "skipped"
     FAILED = "failed"
 
@@ -131,9 +134,13 @@ class StoryItem:
 OUTCOME_LABELS = {
     Outcome.CREATED: gettext_lazy("created"),
     Outcome.UPDATED: gettext_lazy("updated"),
+    Outcome.PUBLISHED: gettext_lazy("published"),
     Outcome.SKIPPED: gettext_lazy("skipped"),
     Outcome.FAILED: gettext_lazy("failed"),
 }
+
+
+OUTCOME_NAMES = [outcome.value for outcome in OUTCOME_LABELS]
 
 
 @dataclass
@@ -150,10 +157,17 @@ class ItemResult:
 
 @dataclass
 class ImportSummary:
-    """What one run did: counts, and where and why each failure happened."""
+    """What one run did: counts, and where and why each failure happened.
+
+    Every item counts once: created (a new story left in the review queue, as a
+    draft or scheduled), updated (an imported story refreshed from its source),
+    published (a story this run made public, new or imported before), skipped or
+    failed.
+    """
 
     created: int = 0
     updated: int = 0
+    published: int = 0
     skipped: int = 0
     failed: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
@@ -174,7 +188,7 @@ class ImportSummary:
         self.warnings.append((where, str(reason)))
 
     def merge(self, other: ImportSummary) -> None:
-        for name in ("created", "updated", "skipped", "failed"):
+        for name in OUTCOME_NAMES:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failures += other.failures
         self.warnings += other.warnings
@@ -182,12 +196,12 @@ class ImportSummary:
 
     @property
     def total(self) -> int:
-        return self.created + self.updated + self.skipped + self.failed
+        return sum(getattr(self, name) for name in OUTCOME_NAMES)
 
     def table(self) -> str:
         """Return the summary as a small text table, failures listed under it."""
         heads = [str(label) for label in OUTCOME_LABELS.values()]
-        values = [self.created, self.updated, self.skipped, self.failed]
+        values = [getattr(self, name) for name in OUTCOME_NAMES]
         widths = [max(len(h), len(str(v))) for h, v in zip(heads, values, strict=True)]
         rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
 
@@ -204,6 +218,16 @@ class ImportSummary:
         if self.failures:
             lines.append(_("Failed:"))
             lines += [f"  {where}: {why}" for where, why in self.failures]
+        # Items skipped for a reason worth reading; the routine "seen before" is not.
+        routine = str(REASON_ALREADY_IMPORTED)
+        skipped = [
+            (r.where, r.reason)
+            for r in self.results
+            if r.outcome is Outcome.SKIPPED and r.reason and r.reason != routine
+        ]
+        if skipped:
+            lines.append(_("Skipped:"))
+            lines += [f"  {where}: {why}" for where, why in skipped]
         if self.warnings:
             lines.append(_("Warnings:"))
             lines += [f"  {where}: {why}" for where, why in self.warnings]
@@ -435,19 +459,21 @@ def _fill(story: Story, item: StoryItem, catalog: Catalog) -> None:
     story.original_url = item.original_url[:500]
 
 
-def _move(story: Story, item: StoryItem, user, note: str, notify: bool) -> None:
+def _move(story: Story, item: StoryItem, user, note: str, notify: bool) -> bool:
+    """Move story on to where item is headed; return whether it is now public."""
     if item.target is Target.DRAFT:
-        return
-    workflow.story_transition(
-        story_id=story.pk,
-        user=user,
-        action="submit",
-        note=note,
-        # On its way to publication the review step is a formality: no mail.
-        notify=notify and item.target is Target.REVIEW,
-    )
+        return False
+    if story.status != Status.IN_REVIEW:
+        workflow.story_transition(
+            story_id=story.pk,
+            user=user,
+            action="submit",
+            note=note,
+            # On its way to publication the review step is a formality: no mail.
+            notify=notify and item.target is Target.REVIEW,
+        )
     if item.target is not Target.PUBLISH:
-        return
+        return False
     now = timezone.now()
     if item.published_at is None:
         workflow.story_transition(
@@ -461,10 +487,12 @@ def _move(story: Story, item: StoryItem, user, note: str, notify: bool) -> None:
             publish_at=item.published_at,
             notify=notify,
         )
+        return False
     else:
         workflow.story_publish_imported(
             story_id=story.pk, user=user, published_at=item.published_at, note=note
         )
+    return True
 
 
 def _redirects(story: Story, paths: Iterable[str]) -> None:
@@ -520,7 +548,7 @@ def _write(
         match |= Q(kind=kind, key=key)
     records = list(ImportedItem.objects.filter(match, story__isnull=False))
     if records:
-        return _update_or_skip(item, records, user, catalog, fingerprint)
+        return _update_or_skip(item, records, user, catalog, fingerprint, notify)
     story = Story(created_by=user)
     _fill(story, item, catalog)
     story.slug = _free_slug(item.slug_hint or item.headline)
@@ -530,7 +558,9 @@ def _write(
         story.tags.set(catalog.tags(item.tags))
     if item.authors:
         story.authors.set(catalog.authors(item.authors))
-    _move(story, item, user, str(NOTE_IMPORTED % {"where": item.where}), notify)
+    public = _move(
+        story, item, user, str(NOTE_IMPORTED % {"where": item.where}), notify
+    )
     if item.old_paths:
         _redirects(story, item.old_paths)
     now = timezone.now()
@@ -546,11 +576,29 @@ def _write(
             for kind, key in dict.fromkeys(item.keys)
         ]
     )
-    return ItemResult(Outcome.CREATED, item.where, story_id=story.pk)
+    outcome = Outcome.PUBLISHED if public else Outcome.CREATED
+    return ItemResult(outcome, item.where, story_id=story.pk)
+
+
+def is_untouched(story: Story, imported_at: datetime) -> bool:
+    """Return whether nobody here has changed story since it was imported.
+
+    Any edit or workflow move by a person saves the story, so a story saved after
+    its import, or gone past review, is the newsroom's own from then on.
+    """
+    return story.updated_at <= imported_at and story.status in (
+        Status.DRAFT,
+        Status.IN_REVIEW,
+    )
 
 
 def _update_or_skip(
-    item: StoryItem, records: list[ImportedItem], user, catalog, fingerprint: str
+    item: StoryItem,
+    records: list[ImportedItem],
+    user,
+    catalog,
+    fingerprint: str,
+    notify: bool,
 ) -> ItemResult:
     record = max(records, key=lambda r: r.imported_at)
     known = {(r.kind, r.key) for r in records}
@@ -568,18 +616,27 @@ def _update_or_skip(
         ],
         ignore_conflicts=True,
     )
-    if all(r.fingerprint == fingerprint for r in records):
+    unchanged = all(r.fingerprint == fingerprint for r in records)
+    story = Story.objects.select_for_update().get(pk=record.story_id)
+    untouched = is_untouched(story, record.imported_at)
+    # An archive import (--publish, or a post published at the source) brings out
+    # a story still waiting untouched in review; one a person has taken up stays
+    # theirs.
+    publish = item.target is Target.PUBLISH and story.status != Status.PUBLISHED
+    if publish and not untouched:
         return ItemResult(
             Outcome.SKIPPED,
             item.where,
-            story_id=record.story_id,
+            story_id=story.pk,
+            reason=str(REASON_EDITED_SINCE_IMPORT),
+        )
+    if unchanged and not publish:
+        return ItemResult(
+            Outcome.SKIPPED,
+            item.where,
+            story_id=story.pk,
             reason=str(REASON_ALREADY_IMPORTED),
         )
-    story = Story.objects.select_for_update().get(pk=record.story_id)
-    untouched = story.updated_at <= record.imported_at and story.status in (
-        Status.DRAFT,
-        Status.IN_REVIEW,
-    )
     if not untouched:
         return ItemResult(
             Outcome.SKIPPED,
@@ -587,12 +644,21 @@ def _update_or_skip(
             story_id=story.pk,
             reason=str(REASON_EDITED_HERE),
         )
-    _fill(story, item, catalog)
-    story.save()
-    story.tags.set(catalog.tags(item.tags))
-    if item.authors:
-        story.authors.set(catalog.authors(item.authors))
+    if not unchanged:
+        _fill(story, item, catalog)
+        story.save()
+        story.tags.set(catalog.tags(item.tags))
+        if item.authors:
+            story.authors.set(catalog.authors(item.authors))
+    public = publish and _move(
+        story, item, user, str(NOTE_IMPORTED % {"where": item.where}), notify
+    )
     ImportedItem.objects.filter(pk__in=[r.pk for r in records]).update(
         fingerprint=fingerprint, imported_at=timezone.now()
     )
+    if public:
+        reason = "" if unchanged else str(REASON_UPDATED_AND_PUBLISHED)
+        return ItemResult(
+            Outcome.PUBLISHED, item.where, story_id=story.pk, reason=reason
+        )
     return ItemResult(Outcome.UPDATED, item.where, story_id=story.pk)

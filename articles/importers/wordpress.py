@@ -7,6 +7,7 @@ large the archive.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy
 
 from ..images import check_image
@@ -65,6 +67,15 @@ WARNING_NO_FILE = gettext_lazy(
     "featured image “%(url)s” is not among the local files; imported without it"
 )
 WARNING_BAD_IMAGE = gettext_lazy("featured image “%(url)s” refused: %(error)s")
+WARNING_INLINE_NO_FILE = gettext_lazy(
+    "picture “%(url)s” is not among the local files; it still points at the old site"
+)
+WARNING_INLINE_BAD_IMAGE = gettext_lazy(
+    "picture “%(url)s” refused (%(error)s); it still points at the old site"
+)
+WARNING_INLINE_NOT_IMAGE = gettext_lazy(
+    "link to “%(url)s” is not a picture; it still points at the old site"
+)
 REASON_NOT_A_POST = gettext_lazy("not a post (%(type)s)")
 REASON_STATUS = gettext_lazy("status “%(status)s” is not imported")
 
@@ -83,6 +94,16 @@ _BLOCK_RE = re.compile(
     r"^\s*<(p|div|h[1-6]|ul|ol|li|blockquote|table|figure|pre|hr|!--)[\s>/]", re.I
 )
 _PARAGRAPH_SPLIT_RE = re.compile(r"\n\s*\n")
+_UPLOADS = "/wp-content/uploads/"
+# WordPress writes the photo credit into the attachment's PHP-serialised metadata.
+_CREDIT_RE = re.compile(r's:6:"credit";s:\d+:"([^"]*)"')
+# The smaller copies WordPress cuts from an upload: x.jpg -> x-300x200.jpg.
+_SIZE_SUFFIX_RE = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+_TAG_RE = re.compile(r"<(img|a|source)\b([^>]*)>", re.I)
+_ATTR_RE = re.compile(
+    r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?"""
+)
 
 
 @dataclass
@@ -93,6 +114,7 @@ class Attachment:
     title: str = ""
     alt: str = ""
     caption: str = ""
+    credit: str = ""
 
 
 @dataclass
@@ -102,6 +124,8 @@ class Export:
     base_url: str = ""
     authors: dict[str, str] = field(default_factory=dict)
     attachments: dict[str, Attachment] = field(default_factory=dict)
+    # Attachments by their file's path under the uploads folder ("2023/10/x.jpg").
+    uploads: dict[str, Attachment] = field(default_factory=dict)
 
     @property
     def ns(self) -> str:
@@ -173,6 +197,9 @@ def read_export(path: Path) -> Export:
             if _text(element, f"{wp}post_type") == "attachment":
                 attachment = _attachment(element, wp)
                 export.attachments[attachment.post_id] = attachment
+                for upload in {attachment.relative_path, _upload_path(attachment.url)}:
+                    if upload:
+                        export.uploads.setdefault(upload, attachment)
             element.clear()
     if not export.wp:
         raise ItemError(ERROR_NOT_WXR)
@@ -188,14 +215,24 @@ def _meta(element, wp: str) -> dict[str, str]:
 
 def _attachment(element, wp: str) -> Attachment:
     meta = _meta(element, wp)
+    credit = _CREDIT_RE.search(meta.get("_wp_attachment_metadata", ""))
     return Attachment(
         post_id=_text(element, f"{wp}post_id"),
         url=_text(element, f"{wp}attachment_url") or _text(element, "guid"),
-        relative_path=meta.get("_wp_attached_file", ""),
+        relative_path=meta.get("_wp_attached_file", "").lstrip("/"),
         title=_text(element, "title"),
         alt=meta.get("_wp_attachment_image_alt", ""),
         caption=_text(element, "{http://wordpress.org/export/1.2/excerpt/}encoded"),
+        credit=credit.group(1) if credit else "",
     )
+
+
+def _upload_path(url: str) -> str:
+    """Return a file's path under the uploads folder from its address, or ""."""
+    path = unquote(urlsplit(url).path)
+    if _UPLOADS in path:
+        return path.split(_UPLOADS, 1)[1].lstrip("/")
+    return ""
 
 
 def _date(element, wp: str) -> datetime | None:
@@ -227,14 +264,23 @@ def _old_path(link: str) -> str:
     return unquote(parts.path) if parts.path not in ("", "/") else ""
 
 
-def post_item(element, export: Export) -> StoryItem:
-    """Turn one WXR post into a story item."""
+def post_where(element, export: Export) -> str:
+    """Return how a post is named in the summary."""
+    post_id = _text(element, f"{export.ns}post_id")
+    return f"{export.path.name}: post {post_id} “{_text(element, 'title')[:60]}”"
+
+
+def post_item(element, export: Export, images: InlineImages | None = None) -> StoryItem:
+    """Turn one WXR post into a story item, its pictures moved over by images."""
     wp = export.ns
     post_id = _text(element, f"{wp}post_id")
     status = _text(element, f"{wp}status")
     title = _text(element, "title")
-    where = f"{export.path.name}: post {post_id} “{title[:60]}”"
-    body = sanitize_html(wp_autop(_text(element, f"{{{NS['content']}}}encoded")))
+    where = post_where(element, export)
+    body = wp_autop(_text(element, f"{{{NS['content']}}}encoded"))
+    if images is not None:
+        body = images.rewrite(body, where)
+    body = sanitize_html(body)
     excerpt = ""
     for child in element:
         if child.tag.endswith("}encoded") and "excerpt" in child.tag:
@@ -294,7 +340,7 @@ def featured_image(
     attachment = export.attachments.get(thumbnail_id)
     if attachment is None:
         return None
-    key = key_for(f"{export.base_url}/?attachment_id={attachment.post_id}")
+    key = attachment_key(export, attachment)
     known = ImportedItem.objects.filter(
         kind=ImportKind.WORDPRESS_ATTACHMENT, key=key
     ).first()
@@ -305,23 +351,200 @@ def featured_image(
         summary.warn(where, WARNING_NO_FILE % {"url": attachment.url})
         return None
     try:
-        with path.open("rb") as handle:
-            checked = check_image(File(handle, name=path.name))
-    except (ValidationError, OSError) as error:
-        reason = " ".join(getattr(error, "messages", [str(error)]))
+        return store_image(
+            key=key,
+            path=path,
+            alt=attachment.alt or attachment.title,
+            attachment=attachment,
+        )
+    except ValidationError as error:
         summary.warn(
-            where, WARNING_BAD_IMAGE % {"url": attachment.url, "error": reason}
+            where,
+            WARNING_BAD_IMAGE
+            % {"url": attachment.url, "error": " ".join(error.messages)},
         )
         return None
+
+
+def attachment_key(export: Export, attachment: Attachment) -> str:
+    return key_for(f"{export.base_url}/?attachment_id={attachment.post_id}")
+
+
+def store_image(
+    *, key: str, path: Path, alt: str, attachment: Attachment | None
+) -> Image:
+    """Store the picture at path as an Image, checked like every upload, once."""
+    try:
+        with path.open("rb") as handle:
+            checked = check_image(File(handle, name=path.name))
+    except OSError as error:
+        raise ValidationError(str(error.strerror or error)) from None
+    caption = html_to_text(attachment.caption) if attachment else ""
     image = Image.objects.create(
         file=checked.content,
-        alt_text=(attachment.alt or attachment.title or path.stem)[:300],
-        caption=html_to_text(attachment.caption)[:300],
+        alt_text=(" ".join(alt.split()) or path.stem)[:300],
+        caption=caption[:300],
+        credit=html_to_text(attachment.credit)[:150] if attachment else "",
     )
     ImportedItem.objects.create(
         kind=ImportKind.WORDPRESS_ATTACHMENT, key=key, image=image
     )
     return image
+
+
+def _attributes(raw: str) -> list[tuple[str, str | None]]:
+    """Return a tag's attributes as (name, raw value), in their order."""
+    found = []
+    for match in _ATTR_RE.finditer(raw):
+        name, double, single, bare = match.groups()
+        value = next((v for v in (double, single, bare) if v is not None), None)
+        if value is not None and single is not None:
+            value = value.replace('"', "&quot;")
+        found.append((name.lower(), value))
+    return found
+
+
+def _tag(name: str, attributes: list[tuple[str, str | None]], closed: bool) -> str:
+    parts = [name]
+    for attribute, value in attributes:
+        parts.append(attribute if value is None else f'{attribute}="{value}"')
+    return "<" + " ".join(parts) + (" />" if closed else ">")
+
+
+class InlineImages:
+    """Pictures in post bodies: files from the uploads folder stored once, links
+    rewritten to them; what cannot be moved keeps its old address and is reported.
+    """
+
+    def __init__(self, export: Export, media_dir: Path | None, summary):
+        self.export = export
+        self.media_dir = media_dir.resolve() if media_dir else None
+        self.summary = summary
+        host = (urlsplit(export.base_url).hostname or "").lower()
+        bare = host.removeprefix("www.")
+        self.hosts = {h for h in (host, bare, f"www.{bare}") if h and h != "www."}
+
+    def is_old(self, url: str) -> bool:
+        """Return whether url is a file in the old site's uploads folder."""
+        parts = urlsplit(html.unescape(url.strip()))
+        if parts.scheme not in ("", "http", "https"):
+            return False
+        if parts.netloc and (parts.hostname or "").lower() not in self.hosts:
+            return False
+        return _UPLOADS in unquote(parts.path)
+
+    def rewrite(self, body: str, where: str) -> str:
+        """Return body with the old site's pictures pointing at stored Images."""
+        done: dict[str, Image | None] = {}
+
+        def replace(match):
+            name = match.group(1).lower()
+            raw = match.group(2)
+            closed = raw.rstrip().endswith("/")
+            attributes = _attributes(raw.rstrip().rstrip("/"))
+            values = dict(attributes)
+            changed = False
+            out = []
+            for attribute, value in attributes:
+                if value is None:
+                    out.append((attribute, value))
+                    continue
+                if attribute == "srcset" and any(
+                    self.is_old(c.split()[0]) for c in value.split(",") if c.strip()
+                ):
+                    changed = True  # renditions of the old site: src serves instead
+                    continue
+                if attribute == "sizes" and "srcset" in values:
+                    srcset = values["srcset"] or ""
+                    if any(
+                        self.is_old(c.split()[0])
+                        for c in srcset.split(",")
+                        if c.strip()
+                    ):
+                        continue
+                link = (name == "img" and attribute == "src") or (
+                    name == "a" and attribute == "href"
+                )
+                if link and self.is_old(value):
+                    alt = html.unescape(values.get("alt") or "")
+                    image = self._image(html.unescape(value), alt, where, done)
+                    if image is not None:
+                        value = escape(image.file.url)
+                        changed = True
+                        if name == "img" and not values.get("alt"):
+                            out.append(("alt", escape(image.alt_text)))
+                out.append((attribute, value))
+            if not changed:
+                return match.group(0)
+            return _tag(name, out, closed)
+
+        return _TAG_RE.sub(replace, body)
+
+    def _image(self, url: str, alt: str, where: str, done: dict) -> Image | None:
+        relative = _upload_path(url)
+        original = _SIZE_SUFFIX_RE.sub("", relative)
+        if original in done:
+            return done[original]
+        done[original] = image = self._find_or_store(
+            url, relative, original, alt, where
+        )
+        return image
+
+    def _find_or_store(
+        self, url: str, relative: str, original: str, alt: str, where: str
+    ) -> Image | None:
+        if not original.lower().endswith(IMAGE_SUFFIXES):
+            self.summary.warn(where, WARNING_INLINE_NOT_IMAGE % {"url": url})
+            return None
+        attachment = self.export.uploads.get(original) or self.export.uploads.get(
+            relative
+        )
+        # The full-size file first; a smaller copy only when it is all there is.
+        choices = [(original, attachment)]
+        if relative != original:
+            choices.append((relative, None))
+        for path_under, owner in choices:
+            if owner is not None:
+                key = attachment_key(self.export, owner)
+            else:
+                key = key_for(f"{self.export.base_url}{_UPLOADS}{path_under}")
+            known = (
+                ImportedItem.objects.filter(
+                    kind=ImportKind.WORDPRESS_ATTACHMENT, key=key, image__isnull=False
+                )
+                .select_related("image")
+                .first()
+            )
+            if known is not None:
+                return known.image
+            path = self._file(path_under, owner)
+            if path is None:
+                continue
+            try:
+                return store_image(
+                    key=key,
+                    path=path,
+                    alt=alt or (owner.alt or owner.title if owner else ""),
+                    attachment=owner,
+                )
+            except ValidationError as error:
+                reason = " ".join(error.messages)
+                self.summary.warn(
+                    where, WARNING_INLINE_BAD_IMAGE % {"url": url, "error": reason}
+                )
+                return None
+        self.summary.warn(where, WARNING_INLINE_NO_FILE % {"url": url})
+        return None
+
+    def _file(self, path_under: str, owner: Attachment | None) -> Path | None:
+        if self.media_dir is None:
+            return None
+        if owner is not None:
+            return _local_file(owner, self.media_dir)
+        path = (self.media_dir / path_under).resolve()
+        if path.is_relative_to(self.media_dir) and path.is_file():
+            return path
+        return None
 
 
 def count_posts(export: Export) -> int:
@@ -388,12 +611,15 @@ def _post(element, export, wp, user, media_dir, catalog, summary) -> None:
             )
         )
         return
-    try:
-        item = post_item(element, export)
-    except ItemError as error:
-        summary.fail(where, str(error))
-        return
+    # The pictures a post brings are stored with it or not at all.
     with transaction.atomic():
+        images = InlineImages(export, media_dir, summary)
+        try:
+            item = post_item(element, export, images)
+        except ItemError as error:
+            summary.fail(where, str(error))
+            transaction.set_rollback(True)
+            return
         item.hero_image = featured_image(
             element, export, media_dir, item.where, summary
         )

@@ -16,7 +16,10 @@ from articles.importers.textfile import (
 class Command(ImportCommand):
     help = (
         "Import story files (category line, headline, paragraphs, source line) "
-        "from files or folders as drafts submitted for review."
+        "from files or folders as drafts submitted for review. Files seen before "
+        "are matched by category and headline: unchanged ones are skipped, changed "
+        "ones update their story while nobody here has touched it. The summary "
+        "counts each file once: created, updated, published, skipped or failed."
     )
 
     def add_arguments(self, parser):
@@ -24,7 +27,10 @@ class Command(ImportCommand):
         parser.add_argument(
             "--publish",
             action="store_true",
-            help="Publish the stories at once (for archives).",
+            help="Publish the stories at once (for archives). A story imported "
+            "earlier and still untouched in review is published too; one the "
+            "newsroom has edited since its import is left as it is and reported "
+            "as skipped.",
         )
         super().add_arguments(parser)
 

@@ -12,7 +12,11 @@ from articles.importers.wordpress import count_posts, read_export, wordpress_imp
 class Command(ImportCommand):
     help = (
         "Import the posts of a WordPress WXR export with their status, categories, "
-        "tags, authors, dates, slugs and featured images; old addresses redirect."
+        "tags, authors, dates, slugs and featured images; old addresses redirect. "
+        "Pictures in the posts' text whose files are under --media-dir are stored "
+        "once and the text points at them; missing ones keep their old address and "
+        "are listed as warnings. A post published at the source since an earlier "
+        "run is published here too while its story is untouched in review."
     )
 
     def add_arguments(self, parser):
