@@ -289,5 +289,7 @@ class StoryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         self._bulk(request, queryset, "approve")
 
 
-# Source feeds, the import record and the story-file upload live with the importers.
+# Story redirects have their own module; source feeds, the import record and the
+# story-file upload live with the importers.
+from . import admin_redirects  # noqa: E402, F401
 from .importers import admin as importers_admin  # noqa: E402, F401

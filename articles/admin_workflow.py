@@ -153,6 +153,12 @@ class WorkflowAdminMixin:
                 workflow_actions=actions,
                 workflow_needs_note=any(a.note_required for a in actions),
                 workflow_needs_time=any(a.needs_time for a in actions),
+                # Rescheduling starts from the time already set.
+                publish_at_initial=workflow.newsroom_time(obj.published_at).strftime(
+                    "%Y-%m-%dT%H:%M"
+                )
+                if state == workflow.SCHEDULED
+                else "",
                 newsroom_offset=workflow.newsroom_offset(),
                 workflow_field=WORKFLOW_FIELD,
                 story_state=state,

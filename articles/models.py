@@ -456,6 +456,11 @@ class Story(models.Model):
         )
 
     @property
+    def is_withdrawn(self) -> bool:
+        """Return whether readers saw the story before the editors took it down."""
+        return self.status == Status.UNPUBLISHED and self.published_at is not None
+
+    @property
     def slug_is_fixed(self) -> bool:
         """A story keeps its URL once it has been out in the world."""
         return self.status in (Status.PUBLISHED, Status.UNPUBLISHED)

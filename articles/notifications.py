@@ -18,6 +18,8 @@ SUBJECTS = {
     "request_changes": gettext_lazy("Changes requested: %(headline)s"),
     "publish": gettext_lazy("Published: %(headline)s"),
     "schedule": gettext_lazy("Scheduled: %(headline)s"),
+    "reschedule": gettext_lazy("New publication time: %(headline)s"),
+    "publish_scheduled": gettext_lazy("Published: %(headline)s"),
     "unpublish": gettext_lazy("Withdrawn: %(headline)s"),
 }
 # Moves the desk must hear about; every other listed move goes to the authors.
@@ -80,19 +82,24 @@ def story_moved(*, event_id: int) -> int:
     link = settings.NEWSROOM_SITE_URL.rstrip("/") + reverse(
         "admin:articles_story_change", args=[story.pk]
     )
-    lines = [
-        story.headline,
-        "",
-        _("%(who)s: %(from)s → %(to)s")
-        % {
-            "who": (actor.get_full_name() or actor.get_username())
-            if actor
-            else _("Someone"),
+    who = (actor.get_full_name() or actor.get_username()) if actor else _("Someone")
+    if event.from_status == event.to_status:
+        # "Published → Published" would say nothing: name the move instead.
+        from .workflow import ACTIONS
+
+        action = ACTIONS.get(event.action)
+        moved = _("%(who)s: %(action)s") % {
+            "who": who,
+            "action": action.label if action else event.action,
+        }
+    else:
+        moved = _("%(who)s: %(from)s → %(to)s") % {
+            "who": who,
             "from": event.get_from_status_display(),
             "to": event.get_to_status_display(),
-        },
-    ]
-    if event.action == "schedule":
+        }
+    lines = [story.headline, "", moved]
+    if event.action in ("schedule", "reschedule"):
         from .workflow import newsroom_time
 
         lines.append(

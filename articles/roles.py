@@ -18,7 +18,7 @@ _JOURNALIST_PERMS = [
 _EDITOR_PERMS = _JOURNALIST_PERMS + [
     "articles.review_story", "articles.publish_story", "articles.edit_any_story",
     "articles.change_tag", "articles.view_storyevent",
-    "articles.view_sourcefeed",
+    "articles.view_sourcefeed", "articles.view_storyredirect",
 ]  # fmt: skip
 _CHIEF_PERMS = _EDITOR_PERMS + [
     "articles.delete_story", "articles.delete_image", "articles.delete_tag",
@@ -29,6 +29,8 @@ _CHIEF_PERMS = _EDITOR_PERMS + [
     "auth.view_group",
     "articles.add_sourcefeed", "articles.change_sourcefeed",
     "articles.delete_sourcefeed", "articles.import_published",
+    "articles.add_storyredirect", "articles.change_storyredirect",
+    "articles.delete_storyredirect",
 ]  # fmt: skip
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -28,7 +28,6 @@ from .models import (
     Image,
     Rendition,
     Source,
-    Status,
     Story,
     StoryRedirect,
     Tag,
@@ -440,11 +439,11 @@ def story_detail(request, category, slug):
         )
         if moved is not None and moved.story.is_public:
             return redirect(moved.story.get_absolute_url(), permanent=True)
-        if moved is not None and moved.story.status == Status.UNPUBLISHED:
+        if moved is not None and moved.story.is_withdrawn:
             return gone(request)
         raise Http404
     if not story.is_public:
-        if story.status == Status.UNPUBLISHED:
+        if story.is_withdrawn:
             return gone(request)
         raise Http404
     if story.language != language() or story.category.slug != category:

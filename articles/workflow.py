@@ -35,6 +35,9 @@ ERROR_STALE = _(
 )
 ERROR_NOTE_NOT_ALLOWED = _("You may not write notes on this story.")
 ERROR_NOTE_EMPTY = _("The note is empty.")
+# Written into the audit trail, so that it tells which times a move went between.
+NOTE_RESCHEDULED = _("Publication time moved from %(old)s to %(new)s (%(zone)s).")
+NOTE_PUBLISHED_EARLY = _("Was scheduled for %(old)s (%(zone)s); published at once.")
 SCHEDULED = "scheduled"
 # The states in the order a story passes through them, scheduled ones apart.
 STATE_ORDER = [
@@ -52,7 +55,7 @@ STATE_ORDER = [
 class Action:
     name: str
     label: str
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # states (see state_of), so SCHEDULED may be one
     target: str
     permission: str | None  # None: the story's own author may do it
     note_required: bool = False
@@ -73,8 +76,14 @@ ACTIONS: dict[str, Action] = {
                Status.PUBLISHED, "articles.publish_story"),
         Action("schedule", _("Schedule"), (Status.IN_REVIEW, Status.APPROVED),
                Status.PUBLISHED, "articles.publish_story", needs_time=True),
-        Action("unpublish", _("Unpublish"), (Status.PUBLISHED,), Status.UNPUBLISHED,
-               "articles.publish_story", note_required=True),
+        Action("reschedule", _("Reschedule"), (SCHEDULED,), Status.PUBLISHED,
+               "articles.publish_story", needs_time=True),
+        Action("publish_scheduled", _("Publish now"), (SCHEDULED,), Status.PUBLISHED,
+               "articles.publish_story"),
+        # While scheduled, unpublishing cancels the schedule; a correction waits
+        # until readers have seen the story (until then editors fix the text).
+        Action("unpublish", _("Unpublish"), (Status.PUBLISHED, SCHEDULED),
+               Status.UNPUBLISHED, "articles.publish_story", note_required=True),
         Action("correct", _("Add a correction"), (Status.PUBLISHED,), Status.PUBLISHED,
                "articles.publish_story", note_required=True),
         Action("return_to_draft", _("Return to draft"), (Status.UNPUBLISHED,),
@@ -103,11 +112,10 @@ def may(user, action: Action, story: Story) -> bool:
     return user.has_perm(action.permission)
 
 
-def available_actions(user, story: Story) -> list[Action]:
+def available_actions(user, story: Story, now: datetime | None = None) -> list[Action]:
     """Return the actions user may take on story as it stands now."""
-    return [
-        a for a in ACTIONS.values() if story.status in a.sources and may(user, a, story)
-    ]
+    state = state_of(story, now)
+    return [a for a in ACTIONS.values() if state in a.sources and may(user, a, story)]
 
 
 def can_edit(user, story: Story) -> bool:
@@ -151,22 +159,33 @@ def story_transition(
         story = Story.objects.select_for_update().get(pk=story_id)
         if not may(user, act, story):
             raise PermissionDenied(ERROR_NOT_ALLOWED % {"action": act.label.lower()})
-        if story.status not in act.sources:
+        # One clock for the whole move: a story due a moment ago is published,
+        # no longer scheduled, and can no longer be rescheduled.
+        now = timezone.now()
+        state = state_of(story, now)
+        if state not in act.sources:
             raise ValidationError(
                 ERROR_WRONG_STATE,
-                params={"status": story.get_status_display(), "action": act.label},
+                params={"status": state_label(state), "action": act.label},
             )
         if act.note_required and not note:
             raise ValidationError(ERROR_NOTE_REQUIRED, code="note_required")
-        now = timezone.now()
+        was_due_at = story.published_at
         if act.needs_time:
             if publish_at is None:
                 raise ValidationError(ERROR_TIME_REQUIRED, code="time_required")
             if publish_at <= now:
                 raise ValidationError(ERROR_TIME_IN_PAST, code="time_in_past")
             story.published_at = publish_at
-        elif act.name == "publish":
+        elif act.name in ("publish", "publish_scheduled"):
             story.published_at = now
+        elif act.name == "unpublish" and state == SCHEDULED:
+            # A cancelled schedule: readers never saw the story, so it was never out.
+            story.published_at = None
+        if act.name == "reschedule":
+            note = _join(NOTE_RESCHEDULED, note, old=was_due_at, new=publish_at)
+        elif act.name == "publish_scheduled":
+            note = _join(NOTE_PUBLISHED_EARLY, note, old=was_due_at)
         from_status = story.status
         story.status = act.target
         story.version += 1
@@ -188,6 +207,16 @@ def story_transition(
         if notify:
             transaction.on_commit(lambda: notifications.story_moved(event_id=event.pk))
     return story
+
+
+def _join(template, note: str, **times: datetime) -> str:
+    """Return the audit note: what happened to the publication time, then note."""
+    params = {
+        name: newsroom_time(value).strftime("%d.%m.%Y %H:%M")
+        for name, value in times.items()
+    }
+    line = str(template) % {**params, "zone": NEWSROOM_TZ.key}
+    return f"{line}\n{note}" if note else line
 
 
 def story_publish_imported(

@@ -135,3 +135,93 @@ def test_cache_life_never_crosses_the_next_publication():
     caching.purge_public()
     assert caching.public_ttl(now) == 90
     assert caching.public_ttl(now + timedelta(seconds=89)) == 1
+
+
+def move(story, action, capture, **kwargs):
+    with capture(execute=True):
+        workflow.story_transition(
+            story_id=story.pk, user=make_editor(), action=action, **kwargs
+        )
+    return Story.objects.select_related("category").get(pk=story.pk)
+
+
+def test_rescheduled_story_keeps_the_new_time_to_the_second(
+    client, scheduled, django_capture_on_commit_callbacks
+):
+    story, nine = scheduled
+    ten = nine + timedelta(hours=1)
+    story = move(
+        story, "reschedule", django_capture_on_commit_callbacks, publish_at=ten
+    )
+    pages = public_pages(story)
+    for moment in (nine, ten - timedelta(seconds=1)):
+        with clock(moment):
+            for url in pages:
+                assert not shows(client, url, story)[1], f"{url} at {moment}"
+    with clock(ten):
+        for url in pages:
+            status, present = shows(client, url, story)
+            assert status == 200 and present, f"{url} lacks the story at 10:00:00"
+
+
+def test_rescheduled_earlier_is_not_hidden_by_pages_cached_before(
+    client, scheduled, django_capture_on_commit_callbacks
+):
+    story, nine = scheduled
+    eight = nine - timedelta(hours=1)
+    pages = public_pages(story)
+    with clock(eight - timedelta(minutes=1)):
+        for url in pages:
+            client.get(url)  # cached for five minutes: past 08:00
+        story = move(
+            story, "reschedule", django_capture_on_commit_callbacks, publish_at=eight
+        )
+    with clock(eight):
+        for url in pages:
+            status, present = shows(client, url, story)
+            assert present, f"{url} served a page cached before the new time"
+
+
+def test_publish_now_shows_a_scheduled_story_at_once(
+    client, scheduled, django_capture_on_commit_callbacks
+):
+    story, nine = scheduled
+    pages = public_pages(story)
+    for url in pages:
+        assert not shows(client, url, story)[1]
+    story = move(story, "publish_scheduled", django_capture_on_commit_callbacks)
+    assert story.published_at < nine
+    for url in public_pages(story):
+        status, present = shows(client, url, story)
+        assert status == 200 and present, f"{url} lacks the story published now"
+
+
+def test_a_cancelled_schedule_leaves_no_gone_page(client):
+    """Readers never saw a story whose schedule was cancelled: 404, not 410."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles import workflow
+
+    from .factories import make_editor, make_story
+
+    editor = make_editor()
+    story = make_story(
+        "Жоспарланған жаңалық",
+        status="published",
+        published_at=timezone.now() + timedelta(hours=2),
+    )
+    address = story.get_absolute_url()
+    workflow.story_transition(
+        story_id=story.pk, user=editor, action="unpublish", note="Кейінге қалдырылды"
+    )
+    story.refresh_from_db()
+    assert story.status == "unpublished" and story.published_at is None
+    assert client.get(address).status_code == 404
+
+    withdrawn = make_story("Шыққан жаңалық", status="published")
+    workflow.story_transition(
+        story_id=withdrawn.pk, user=editor, action="unpublish", note="Қате"
+    )
+    assert client.get(withdrawn.get_absolute_url()).status_code == 410

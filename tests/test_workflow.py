@@ -1,4 +1,4 @@
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -19,11 +19,13 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
+SCHEDULED = workflow.SCHEDULED
 STATES = [
     Status.DRAFT,
     Status.IN_REVIEW,
     Status.CHANGES_REQUESTED,
     Status.APPROVED,
+    SCHEDULED,  # published, due tomorrow
     Status.PUBLISHED,
     Status.UNPUBLISHED,
 ]
@@ -45,7 +47,9 @@ RULES = {
     ),
     "publish": ({Status.IN_REVIEW, Status.APPROVED}, DESK, Status.PUBLISHED),
     "schedule": ({Status.IN_REVIEW, Status.APPROVED}, DESK, Status.PUBLISHED),
-    "unpublish": ({Status.PUBLISHED}, DESK, Status.UNPUBLISHED),
+    "reschedule": ({SCHEDULED}, DESK, Status.PUBLISHED),
+    "publish_scheduled": ({SCHEDULED}, DESK, Status.PUBLISHED),
+    "unpublish": ({Status.PUBLISHED, SCHEDULED}, DESK, Status.UNPUBLISHED),
     "correct": ({Status.PUBLISHED}, DESK, Status.PUBLISHED),
     "return_to_draft": ({Status.UNPUBLISHED}, DESK, Status.DRAFT),
 }
@@ -61,6 +65,22 @@ EDIT_RULES = {
 
 def test_the_rule_table_covers_every_action():
     assert set(RULES) == set(workflow.ACTIONS)
+
+
+def story_in(state, headline="Алматыдағы жаңалық", **fields):
+    """Create a story in a workflow state; a scheduled one is due tomorrow."""
+    if state == SCHEDULED:
+        return make_story(
+            headline,
+            status=Status.PUBLISHED,
+            published_at=timezone.now() + timedelta(days=1),
+            **fields,
+        )
+    return make_story(headline, status=state, **fields)
+
+
+def stored_status(state):
+    return Status.PUBLISHED if state == SCHEDULED else state
 
 
 def staff_without_role():
@@ -97,7 +117,7 @@ def snapshot(story):
 @pytest.mark.parametrize("role", ROLES)
 def test_role_action_state_matrix(role, action, state):
     owner = make_journalist()
-    story = make_story("Алматыдағы жаңалық", status=state, created_by=owner)
+    story = story_in(state, created_by=owner)
     user = person(role, owner)
     sources, roles, target = RULES[action]
     allowed = state in sources and role in roles
@@ -106,7 +126,7 @@ def test_role_action_state_matrix(role, action, state):
     ) is allowed
     before = snapshot(story)
     kwargs = {"note": "Себебі: дерек тексерілмеген"}
-    if action == "schedule":
+    if action in ("schedule", "reschedule"):
         kwargs["publish_at"] = timezone.now() + timedelta(hours=3)
     if allowed:
         moved = workflow.story_transition(
@@ -117,10 +137,15 @@ def test_role_action_state_matrix(role, action, state):
         assert (event.actor, event.action, event.from_status, event.to_status) == (
             user,
             action,
-            state,
+            stored_status(state),
             target,
         )
-        assert event.note == "Себебі: дерек тексерілмеген"
+        if action in ("reschedule", "publish_scheduled"):
+            # The audit entry names the time it moved from, then the editor's note.
+            assert event.note.endswith("\nСебебі: дерек тексерілмеген")
+            assert workflow.newsroom_time(before[1]).strftime("%H:%M") in event.note
+        else:
+            assert event.note == "Себебі: дерек тексерілмеген"
         assert Story.objects.get(pk=story.pk).version == before[2] + 1
     else:
         with pytest.raises((PermissionDenied, ValidationError)) as refused:
@@ -137,7 +162,7 @@ def test_role_action_state_matrix(role, action, state):
 @pytest.mark.parametrize("role", ROLES)
 def test_who_may_edit_in_which_state(role, state):
     owner = make_journalist()
-    story = make_story("Мәтін", status=state, created_by=owner)
+    story = story_in(state, "Мәтін", created_by=owner)
     assert workflow.can_edit(person(role, owner), story) is (state in EDIT_RULES[role])
 
 
@@ -195,6 +220,133 @@ def test_publish_stamps_now_and_schedule_keeps_the_time():
     assert workflow.state_of(later_story) == workflow.SCHEDULED
 
 
+def test_scheduled_story_offers_reschedule_publish_now_and_unpublish_only():
+    editor = make_editor()
+    scheduled = story_in(SCHEDULED)
+    live = story_in(Status.PUBLISHED)
+    assert [a.name for a in workflow.available_actions(editor, scheduled)] == [
+        "reschedule",
+        "publish_scheduled",
+        "unpublish",
+    ]
+    assert [a.name for a in workflow.available_actions(editor, live)] == [
+        "unpublish",
+        "correct",
+    ]
+    # The moment it falls due, the scheduled story is a live one.
+    later = scheduled.published_at + timedelta(seconds=1)
+    assert [
+        a.name for a in workflow.available_actions(editor, scheduled, now=later)
+    ] == ["unpublish", "correct"]
+
+
+def test_reschedule_moves_the_time_and_says_so_in_the_audit():
+    editor = make_editor()
+    old = datetime(2031, 3, 2, 4, 0, tzinfo=UTC)  # 09:00 in Almaty
+    new = datetime(2031, 3, 3, 5, 30, tzinfo=UTC)  # 10:30 in Almaty
+    story = make_story("Көшірілетін", status=Status.PUBLISHED, published_at=old)
+    moved = workflow.story_transition(
+        story_id=story.pk, user=editor, action="reschedule", publish_at=new
+    )
+    assert moved.published_at == new and moved.status == Status.PUBLISHED
+    assert workflow.state_of(Story.objects.get(pk=story.pk)) == SCHEDULED
+    event = StoryEvent.objects.get(story=story)
+    assert event.note == str(workflow.NOTE_RESCHEDULED) % {
+        "old": "02.03.2031 09:00",
+        "new": "03.03.2031 10:30",
+        "zone": "Asia/Almaty",
+    }
+
+
+def test_publish_now_puts_a_scheduled_story_out_at_once():
+    editor = make_editor()
+    story = story_in(SCHEDULED, "Ертеңгі емес, бүгінгі")
+    assert not story.is_public
+    before = timezone.now()
+    workflow.story_transition(
+        story_id=story.pk, user=editor, action="publish_scheduled"
+    )
+    story.refresh_from_db()
+    assert story.is_public and before <= story.published_at <= timezone.now()
+    assert story.events.get().action == "publish_scheduled"
+
+
+@pytest.mark.parametrize(
+    "publish_at, error",
+    [
+        (None, workflow.ERROR_TIME_REQUIRED),
+        (timedelta(minutes=-1), workflow.ERROR_TIME_IN_PAST),
+        (timedelta(0), workflow.ERROR_TIME_IN_PAST),
+    ],
+)
+def test_reschedule_is_checked_like_schedule(publish_at, error):
+    from unittest import mock
+
+    story = story_in(SCHEDULED)
+    before = snapshot(story)
+    now = timezone.now()
+    with (
+        mock.patch("django.utils.timezone.now", return_value=now),
+        pytest.raises(ValidationError) as refused,
+    ):
+        workflow.story_transition(
+            story_id=story.pk,
+            user=make_editor(),
+            action="reschedule",
+            publish_at=None if publish_at is None else now + publish_at,
+        )
+    assert refused.value.messages == [str(error)]
+    assert snapshot(story) == before
+    assert not StoryEvent.objects.exists()
+
+
+def test_a_story_that_fell_due_can_no_longer_be_rescheduled():
+    from unittest import mock
+
+    story = story_in(SCHEDULED)
+    before = snapshot(story)
+    due = story.published_at
+    with mock.patch("django.utils.timezone.now", return_value=due):
+        for action in ("reschedule", "publish_scheduled"):
+            with pytest.raises(ValidationError) as refused:
+                workflow.story_transition(
+                    story_id=story.pk,
+                    user=make_editor(),
+                    action=action,
+                    publish_at=due + timedelta(days=1),
+                )
+            assert refused.value.messages == [
+                str(workflow.ERROR_WRONG_STATE)
+                % {
+                    "status": Status.PUBLISHED.label,
+                    "action": workflow.ACTIONS[action].label,
+                }
+            ]
+    assert snapshot(story) == before
+    assert not StoryEvent.objects.exists()
+
+
+def test_no_correction_while_nobody_could_read_the_story_yet():
+    story = story_in(SCHEDULED)
+    with pytest.raises(ValidationError):
+        workflow.story_transition(
+            story_id=story.pk, user=make_editor(), action="correct", note="Қате."
+        )
+    assert not Correction.objects.exists()
+
+
+def test_unpublishing_a_scheduled_story_cancels_the_schedule():
+    story = story_in(SCHEDULED)
+    was_due = story.published_at
+    workflow.story_transition(
+        story_id=story.pk, user=make_editor(), action="unpublish", note="Кейінге."
+    )
+    story.refresh_from_db()
+    assert story.status == Status.UNPUBLISHED
+    assert story.published_at is None and not story.is_withdrawn
+    assert not Story.objects.published(was_due + timedelta(days=1))
+
+
 def test_correction_is_dated_and_story_stays_published():
     editor = make_editor()
     story = make_story("Түзетілетін", status=Status.PUBLISHED)
@@ -207,8 +359,6 @@ def test_correction_is_dated_and_story_stays_published():
 
 
 def test_time_typed_by_an_editor_is_read_on_the_almaty_clock():
-    from datetime import datetime
-
     typed = datetime(2026, 3, 2, 9, 0)  # noqa: DTZ001 - a wall-clock value, as typed
     aware = workflow.parse_newsroom_time(typed)
     assert aware.utcoffset() == timedelta(hours=5)
@@ -284,7 +434,10 @@ class TestNotifications:
             ("request_changes", Status.IN_REVIEW),
             ("publish", Status.APPROVED),
             ("schedule", Status.APPROVED),
+            ("reschedule", SCHEDULED),
+            ("publish_scheduled", SCHEDULED),
             ("unpublish", Status.PUBLISHED),
+            ("unpublish", SCHEDULED),
         ],
     )
     def test_author_hears_about_their_story(
@@ -292,21 +445,28 @@ class TestNotifications:
     ):
         journalist = make_journalist(email="jurnalist@turanews.kz")
         editor = make_editor(email="redaktor@turanews.kz")
-        story = make_story("Менің мақалам", status=state, created_by=journalist)
-        with django_capture_on_commit_callbacks(execute=True):
+        story = story_in(state, "Менің мақалам", created_by=journalist)
+        at = timezone.now() + timedelta(hours=2)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
             workflow.story_transition(
                 story_id=story.pk,
                 user=editor,
                 action=action,
                 note="Тақырыпты қысқартыңыз.",
-                publish_at=timezone.now() + timedelta(hours=2),
+                publish_at=at,
             )
+        assert len(callbacks) == 2  # the cache purge and the mail
         assert [m.to for m in mail.outbox] == [["jurnalist@turanews.kz"]]
         message = mail.outbox[0]
         assert "Менің мақалам" in message.subject
         assert "Тақырыпты қысқартыңыз." in message.body
-        if action == "schedule":
-            assert "Asia/Almaty" in message.body
+        if action in ("schedule", "reschedule"):
+            # The author is told the (new) time on the newsroom's clock.
+            local = workflow.newsroom_time(at).strftime("%d.%m.%Y %H:%M")
+            assert f"{local} (Asia/Almaty)" in message.body
+        if state == SCHEDULED and action != "unpublish":
+            assert "Published → Published" not in message.body
+            assert str(workflow.ACTIONS[action].label) in message.body
 
     def test_nothing_is_sent_when_the_move_is_refused_or_rolled_back(
         self, django_capture_on_commit_callbacks

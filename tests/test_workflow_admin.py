@@ -232,6 +232,94 @@ class TestServerRefuses:
         assert client.get(reverse("admin:articles_story_queue")).status_code == 403
 
 
+def scheduled_story(at=None, **fields):
+    at = at or timezone.now() + timedelta(days=1)
+    return make_story(
+        "Жоспарлы жаңалық", status=Status.PUBLISHED, published_at=at, **fields
+    )
+
+
+class TestScheduledStoryInTheAdmin:
+    @pytest.mark.parametrize("make_desk", [make_editor, make_chief])
+    def test_desk_sees_reschedule_publish_now_and_unpublish(self, client, make_desk):
+        at = datetime(2031, 3, 2, 4, 0, tzinfo=UTC)
+        story = scheduled_story(at)
+        client.force_login(make_desk())
+        html = client.get(change_url(story)).content.decode()
+        assert buttons(html) == {"reschedule", "publish_scheduled", "unpublish"}
+        # The time field starts at the time already set, on the Almaty clock.
+        assert 'name="publish_at" value="2031-03-02T09:00"' in html
+
+    def test_desk_sees_unpublish_and_correct_once_it_is_out(self, client):
+        client.force_login(make_editor())
+        html = client.get(change_url(make_story(status=Status.PUBLISHED))).content
+        assert buttons(html.decode()) == {"unpublish", "correct"}
+
+    def test_author_sees_no_buttons_on_their_scheduled_story(self, client):
+        journalist = make_journalist()
+        story = scheduled_story(created_by=journalist)
+        client.force_login(journalist)
+        html = client.get(change_url(story)).content.decode()
+        assert buttons(html) == set()
+        assert 'name="publish_at"' not in html
+
+    def test_crafted_posts_from_a_journalist_are_refused(self, client):
+        journalist = make_journalist()
+        story = scheduled_story(created_by=journalist)
+        before = Story.objects.filter(pk=story.pk).values().get()
+        client.force_login(journalist)
+        url = reverse("admin:articles_story_transition", args=[story.pk])
+        for action in ["reschedule", "publish_scheduled", "unpublish"]:
+            response = client.post(
+                url,
+                {"action": action, "note": "x", "publish_at": "2031-01-01T09:00"},
+            )
+            assert response.status_code == 302
+            refused = workflow.ERROR_NOT_ALLOWED % {
+                "action": workflow.ACTIONS[action].label.lower()
+            }
+            assert messages_of(response)[-1] == str(refused)
+        response = client.post(
+            change_url(story), form_data(story, _workflow_action="publish_scheduled")
+        )
+        assert str(workflow.ERROR_CANNOT_EDIT) in messages_of(response)
+        assert Story.objects.filter(pk=story.pk).values().get() == before
+        assert not StoryEvent.objects.exists()
+
+    def test_editor_reschedules_on_the_almaty_clock(self, client):
+        story = scheduled_story()
+        client.force_login(make_editor())
+        local = timezone.localtime(
+            timezone.now() + timedelta(days=2), workflow.NEWSROOM_TZ
+        ).replace(hour=10, minute=30, second=0, microsecond=0)
+        response = client.post(
+            reverse("admin:articles_story_transition", args=[story.pk]),
+            {"action": "reschedule", "publish_at": local.strftime("%Y-%m-%dT%H:%M")},
+        )
+        story.refresh_from_db()
+        assert story.published_at == local
+        assert f"{local:%d.%m.%Y} 10:30 (Asia/Almaty)" in messages_of(response)[-1]
+        response = client.post(
+            reverse("admin:articles_story_transition", args=[story.pk]),
+            {"action": "reschedule", "publish_at": ""},
+        )
+        assert messages_of(response)[-1] == str(workflow.ERROR_TIME_REQUIRED)
+        assert Story.objects.get(pk=story.pk).published_at == local
+
+    def test_editor_publishes_a_scheduled_story_now_from_the_form(self, client):
+        story = scheduled_story()
+        client.force_login(make_editor())
+        client.post(
+            change_url(story),
+            form_data(
+                story, headline="Дәл қазір", _workflow_action="publish_scheduled"
+            ),
+        )
+        story.refresh_from_db()
+        assert story.headline == "Дәл қазір" and story.is_public
+        assert client.get(story.get_absolute_url()).status_code == 200
+
+
 def test_journalist_to_editor_round_trip_through_the_admin(client):
     journalist = make_journalist()
     category = make_category()
