@@ -26,6 +26,7 @@ from .models import (
     Category,
     Correction,
     Image,
+    Language,
     Rendition,
     Source,
     Story,
@@ -133,7 +134,7 @@ class CappedPaginator(Paginator):
     Older stories stay reachable through the date archive.
     """
 
-    MAX_PAGES = 250
+    MAX_PAGES = 50
 
     @cached_property
     def count(self):
@@ -367,9 +368,9 @@ def archive(request, year, month=None, day=None):
 def _neighbours(story) -> tuple[dict[str, Story], list[Story]]:
     """Return the story's public versions by language and its related stories.
 
-    One query: the translation group, the newest of the same section and language,
-    and (to fill a thin section) the newest of the last days in that language,
-    ranked apart by a window function.
+    One query: the translation group first, then the newest of the same section
+    and language, then (to fill a thin section) the newest of the last days in that
+    language; all drawn from the newest stories of the language.
     """
     root = story.translation_of_id or story.pk
     in_group = Q(pk=root) | Q(translation_of_id=root)
@@ -377,11 +378,6 @@ def _neighbours(story) -> tuple[dict[str, Story], list[Story]]:
     recent = Q(
         language=story.language,
         published_at__gte=timezone.now() - timedelta(days=RELATED_DAYS),
-    )
-    group = Case(
-        When(in_group, then=Value(0)),
-        When(same_section, then=Value(1)),
-        default=Value(2),
     )
     rows = (
         Story.objects.published()
@@ -396,15 +392,13 @@ def _neighbours(story) -> tuple[dict[str, Story], list[Story]]:
         .select_related("category", "hero_image")
         .defer("body", "body_text")
         .annotate(
-            group=group,
-            rank=Window(
-                RowNumber(),
-                partition_by=[group],
-                order_by=[F("published_at").desc(), F("id").desc()],
-            ),
+            group=Case(
+                When(in_group, then=Value(0)),
+                When(same_section, then=Value(1)),
+                default=Value(2),
+            )
         )
-        .filter(rank__lte=RELATED)
-        .order_by("group", "rank")
+        .order_by("group", "-published_at", "-id")[: len(Language) + 2 * RELATED]
     )
     versions, related = {story.language: story}, []
     for row in rows:
