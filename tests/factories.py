@@ -13,13 +13,14 @@ from articles import roles
 from articles.models import Author, Category, Image, Source, Status, Story
 
 _counter = itertools.count(1)
+PASSWORD = "pass-for-tests-1"
 
 
 def make_user(role=None, *, username=None, superuser=False, **fields):
     username = username or f"user{next(_counter)}"
     user = get_user_model().objects.create_user(
         username=username,
-        password="pass-for-tests-1",
+        password=PASSWORD,
         is_staff=role is not None or superuser,
         is_superuser=superuser,
         **fields,

@@ -4,17 +4,10 @@ import pytest
 
 from articles.models import Image, Story
 
+from .browser import login
 from .factories import image_bytes, make_category, make_journalist
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pass-for-tests-1")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
 
 
 def test_journalist_writes_kazakh_story_with_picture(

@@ -5,19 +5,12 @@ import pytest
 
 from articles.models import Status, Story
 
+from .browser import login
 from .factories import make_author, make_category, make_editor, make_journalist
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HEADLINE = "Қызылордада күріш өнімі артты"
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pass-for-tests-1")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
 
 
 def workflow_buttons(page):
