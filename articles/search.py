@@ -829,6 +829,9 @@ def snippet(story: Story, pattern: re.Pattern | None) -> SafeString:
 
 
 ERROR_DATE_RANGE = _("The start date is after the end date.")
+ERROR_DATE_OUT_OF_RANGE = _("Choose a date between %(first)s and %(last)s.")
+# Dates far outside the archive would overflow the time arithmetic of the filters.
+SEARCH_YEARS = range(1900, 2201)
 
 
 class SearchForm(forms.Form):
@@ -863,6 +866,22 @@ class SearchForm(forms.Form):
         # Long pastes are cut, not refused: search must answer whatever is typed.
         text = self.cleaned_data["q"][:MAX_QUERY_CHARS]
         return "".join(c if c.isprintable() else " " for c in text).strip()
+
+    def _clean_day(self, name: str):
+        day = self.cleaned_data.get(name)
+        if day is not None and day.year not in SEARCH_YEARS:
+            raise forms.ValidationError(
+                ERROR_DATE_OUT_OF_RANGE,
+                code="date_out_of_range",
+                params={"first": SEARCH_YEARS[0], "last": SEARCH_YEARS[-1]},
+            )
+        return day
+
+    def clean_date_from(self):
+        return self._clean_day("date_from")
+
+    def clean_date_to(self):
+        return self._clean_day("date_to")
 
     def clean(self):
         data = super().clean()

@@ -301,6 +301,10 @@ class TestFilter:
         )
         assert bad.status_code == 200
         assert str(search.ERROR_DATE_RANGE) in bad.content.decode()
+        for far in [{"date_from": "0001-01-01"}, {"date_to": "9999-12-31"}]:
+            response = client.get(search_url(), {"q": "бидай", **far})
+            assert response.status_code == 200, far
+            assert "1900" in response.content.decode()
         unknown = client.get(search_url(), {"q": "бидай", "category": "nope"})
         assert unknown.status_code == 200
         assert 'class="search-result"' not in unknown.content.decode()
