@@ -125,3 +125,9 @@ def test_demo_stories_are_searchable_by_their_own_dates(demo):
         Filters(date_to=day - timedelta(days=1), language="kk"),
     )
     assert sample not in list(earlier[:10])
+
+
+def test_demo_mails_nobody(demo):
+    from django.core import mail
+
+    assert mail.outbox == []

@@ -216,23 +216,25 @@ class Command(BaseCommand):
         """Bring a new demo story to its state through the workflow."""
         if status == "draft":
             return
-        workflow.story_transition(story_id=story.pk, user=journalist, action="submit")
+
+        def move(**kwargs):
+            # Demo moves mail nobody: the desk would get sixty messages at once.
+            workflow.story_transition(story_id=story.pk, notify=False, **kwargs)
+
+        move(action="submit", user=journalist)
         if status == "in_review":
             return
         if status == "changes_requested":
-            workflow.story_transition(
-                story_id=story.pk,
+            move(
                 user=editor,
                 action="request_changes",
                 note="Дереккөзді нақтылап, екінші абзацты қысқартыңыз.",
             )
             return
         if status == "scheduled":
-            workflow.story_transition(
-                story_id=story.pk, user=editor, action="schedule", publish_at=when
-            )
+            move(user=editor, action="schedule", publish_at=when)
             return
-        workflow.story_transition(story_id=story.pk, user=editor, action="publish")
+        move(action="publish", user=editor)
         # Demo stories carry their own past publication times.
         Story.objects.filter(pk=story.pk).update(
             published_at=when, updated_at=when, status=Status.PUBLISHED
