@@ -1,4 +1,5 @@
 import secrets
+from datetime import date, datetime, time
 from pathlib import PurePath
 
 from django.conf import settings
@@ -249,6 +250,16 @@ class Image(models.Model):
 
     def __str__(self):
         return self.caption or self.alt_text
+
+
+# The years a reader may ask for (archive pages, search dates). Far outside them the
+# time-zone arithmetic of a day's bounds overflows.
+CALENDAR_YEARS = range(1900, 2201)
+
+
+def day_start(day: date) -> datetime:
+    """Return the moment a calendar day begins in the newsroom's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class StoryQuerySet(models.QuerySet):

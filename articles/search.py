@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.db import connection, models, transaction
@@ -46,7 +46,17 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Author, Category, Language, Source, Status, Story, Tag
+from .models import (
+    CALENDAR_YEARS,
+    Author,
+    Category,
+    Language,
+    Source,
+    Status,
+    Story,
+    Tag,
+    day_start,
+)
 
 INDEX_TABLE = "articles_story_search"
 
@@ -425,10 +435,6 @@ class Filters:
     date_to: date | None = None
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _filter_sql(
     filters: Filters, *, public: bool, now: datetime, alias: str = "s"
 ) -> tuple[str, list]:
@@ -449,10 +455,10 @@ def _filter_sql(
         params.append(filters.language)
     if filters.date_from:
         where.append(f"{alias}.published_at >= %s")
-        params.append(_day_start(filters.date_from))
+        params.append(day_start(filters.date_from))
     if filters.date_to:
         where.append(f"{alias}.published_at < %s")
-        params.append(_day_start(filters.date_to + timedelta(days=1)))
+        params.append(day_start(filters.date_to + timedelta(days=1)))
     return "".join(f" AND {w}" for w in where), params
 
 
@@ -830,8 +836,6 @@ def snippet(story: Story, pattern: re.Pattern | None) -> SafeString:
 
 ERROR_DATE_RANGE = _("The start date is after the end date.")
 ERROR_DATE_OUT_OF_RANGE = _("Choose a date between %(first)s and %(last)s.")
-# Dates far outside the archive would overflow the time arithmetic of the filters.
-SEARCH_YEARS = range(1900, 2201)
 
 
 class SearchForm(forms.Form):
@@ -869,11 +873,11 @@ class SearchForm(forms.Form):
 
     def _clean_day(self, name: str):
         day = self.cleaned_data.get(name)
-        if day is not None and day.year not in SEARCH_YEARS:
+        if day is not None and day.year not in CALENDAR_YEARS:
             raise forms.ValidationError(
                 ERROR_DATE_OUT_OF_RANGE,
                 code="date_out_of_range",
-                params={"first": SEARCH_YEARS[0], "last": SEARCH_YEARS[-1]},
+                params={"first": CALENDAR_YEARS[0], "last": CALENDAR_YEARS[-1]},
             )
         return day
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from . import reads
 from .images import check_image
 from .models import (
+    CALENDAR_YEARS,
     Author,
     Category,
     Correction,
@@ -32,6 +33,7 @@ from .models import (
     Story,
     StoryRedirect,
     Tag,
+    day_start,
 )
 from .pagecache import public_page
 
@@ -288,16 +290,9 @@ def author_detail(request, slug):
     )
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
-
-
-ARCHIVE_YEARS = range(1900, 2201)
-
-
 @public_page
 def archive(request, year, month=None, day=None):
-    if year not in ARCHIVE_YEARS:
+    if year not in CALENDAR_YEARS:
         raise Http404
     try:
         if day is not None:
@@ -311,7 +306,7 @@ def archive(request, year, month=None, day=None):
     except (ValueError, OverflowError):
         raise Http404 from None
     stories = public_stories().filter(
-        published_at__gte=_day_start(start_day), published_at__lt=_day_start(end_day)
+        published_at__gte=day_start(start_day), published_at__lt=day_start(end_day)
     )
     year_label = str(year)
     crumbs = [(_("Archive"), None)]
