@@ -8,9 +8,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from . import revisions, roles  # noqa: F401  (revisions registers Story)
+        from articles.workflow import revisions, roles  # noqa: F401  (registers Story)
 
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
-        from . import search
+        from articles.search import signals
 
-        search.connect_signals()
+        signals.connect_signals()

@@ -10,7 +10,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_ckeditor_5.fields import CKEditor5Field
 
-from .text import SLUG_MAX_LENGTH, html_to_text, latin_slugify, sanitize_html
+from articles.core.text import (
+    SLUG_MAX_LENGTH,
+    html_to_text,
+    latin_slugify,
+    sanitize_html,
+)
 
 
 class Language(models.TextChoices):

@@ -23,6 +23,9 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from articles.search import index as search_index
+from articles.search import results as search_results
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
@@ -34,15 +37,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from articles import search  # noqa: E402
-from articles.models import (  # noqa: E402
-    Author,
-    Category,
-    Source,
-    Status,
-    Story,
-    Tag,
-)
+from articles.models import Author, Category, Source, Status, Story, Tag  # noqa: E402
 
 BENCH_PREFIX = "bench-"
 
@@ -320,7 +315,7 @@ def time_searches(rounds: int) -> dict[str, list[float]]:
         for language, queries in QUERIES.items():
             for text in queries:
                 started = time.perf_counter()
-                results = search.search_stories(text)
+                results = search_results.search_stories(text)
                 total = results.count()
                 page = results[0:20]
                 elapsed = (time.perf_counter() - started) * 1000
@@ -353,7 +348,7 @@ def main():
         print(f"  inserted in {generated:.1f} s")
         started = time.perf_counter()
         with transaction.atomic():
-            indexed = search.rebuild_index()
+            indexed = search_index.rebuild_index()
         build = time.perf_counter() - started
         print(f"Index build: {indexed} stories in {build:.1f} s")
     else:

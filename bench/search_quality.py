@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from articles.search import results as search_results
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
@@ -25,12 +27,11 @@ from django.test.utils import (  # noqa: E402
     teardown_test_environment,
 )
 
-from articles import search  # noqa: E402
 from tests.search_relevance import evaluate, load_collection  # noqa: E402
 
 
 def run(text: str) -> list[int]:
-    results = search.search_stories(text)
+    results = search_results.search_stories(text)
     return [story.pk for story in results[0 : min(results.count(), 50)]]
 
 

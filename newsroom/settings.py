@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees a 404 first: old (WordPress) addresses of imported stories.
-    "articles.importers.middleware.OldAddressRedirectMiddleware",
+    "articles.public.redirects.OldAddressRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

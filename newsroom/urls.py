@@ -4,15 +4,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles import preview
-from articles import views as article_views
+from articles.admin import uploads
+from articles.public import preview
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "editor/images/upload/",
-        article_views.editor_image_upload,
+        uploads.editor_image_upload,
         name="editor_image_upload",
     ),
     path("preview/<int:pk>/", preview.story_preview, name="story_preview"),
@@ -30,11 +30,11 @@ if settings.SERVE_MEDIA:
         re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media)
     ]
 
-urlpatterns += [path("", include("articles.site_urls"))]
+urlpatterns += [path("", include("articles.public.root_urls"))]
 
 urlpatterns += i18n_patterns(
-    path("", include("articles.urls")),
+    path("", include("articles.public.urls")),
     prefix_default_language=True,
 )
 
-handler404 = "articles.views.page_not_found"
+handler404 = "articles.public.views.page_not_found"

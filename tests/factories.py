@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles import roles
 from articles.models import Author, Category, Image, Source, Status, Story
+from articles.workflow import roles
 
 _counter = itertools.count(1)
 PASSWORD = "pass-for-tests-1"

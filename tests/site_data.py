@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from articles.core.renditions import make_renditions
 from articles.models import Correction, Status, Story, Tag
-from articles.renditions import make_renditions
 
 from .factories import (
     image_bytes,

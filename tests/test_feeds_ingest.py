@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.importers.feeds import (
+from articles.ingest.rss import (
     ERROR_FEED_TOO_LARGE,
     ERROR_HTTP,
     ERROR_NO_TITLE,

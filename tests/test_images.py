@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image as PILImage
 
-from articles import images
-from articles.admin import ImageForm
-from articles.images import check_image
+from articles.admin.catalog import ImageForm
+from articles.core import images
+from articles.core.images import check_image
 
 from .factories import image_bytes, upload
 

@@ -7,22 +7,24 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles import workflow
-from articles.importers import Catalog, detect_language, importer_user, story_import
-from articles.importers.admin import MESSAGE_COUNTS
-from articles.importers.base import (
+from articles.admin.imports import MESSAGE_COUNTS
+from articles.ingest.catalog import Catalog, importer_user
+from articles.ingest.language import detect_language
+from articles.ingest.pipeline import (
     ERROR_HEADLINE_TOO_LONG,
     MAX_HEADLINE_CHARS,
     REASON_EDITED_HERE,
     REASON_EDITED_SINCE_IMPORT,
+    story_import,
 )
-from articles.importers.textfile import (
+from articles.ingest.textfile import (
     ERROR_BINARY,
     ERROR_EMPTY_FILE,
     ERROR_TOO_SHORT,
     read_story_bytes,
 )
 from articles.models import Category, ImportedItem, Source, Status, Story, StoryEvent
+from articles.workflow import services
 from tests.factories import make_category, make_chief, make_editor, make_journalist
 from tests.test_feeds_ingest import counts, tally
 
@@ -305,7 +307,7 @@ def test_reimport_with_publish_leaves_a_story_an_editor_sent_back(tmp_path):
     path.write_text("Қоғам\n\nАлматыда қар жауды\n\nБірінші нұсқа.\n", "utf-8")
     run(path)
     story = Story.objects.get()
-    workflow.story_transition(
+    services.story_transition(
         story_id=story.pk, user=make_editor(), action="request_changes", note="Дерек?"
     )
     out = run(path, "--publish")

@@ -8,16 +8,15 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles.images import ERROR_BROKEN
-from articles.importers.base import REASON_EDITED_HERE, REASON_EDITED_SINCE_IMPORT
-from articles.importers.wordpress import (
-    ERROR_NOT_WXR,
-    ERROR_XML_FORBIDDEN,
+from articles.core.images import ERROR_BROKEN
+from articles.ingest.pipeline import REASON_EDITED_HERE, REASON_EDITED_SINCE_IMPORT
+from articles.ingest.wordpress import wp_autop
+from articles.ingest.wordpress_media import (
     WARNING_INLINE_BAD_IMAGE,
     WARNING_INLINE_NO_FILE,
     WARNING_INLINE_NOT_IMAGE,
-    wp_autop,
 )
+from articles.ingest.wxr import ERROR_NOT_WXR, ERROR_XML_FORBIDDEN
 from articles.models import (
     Author,
     Category,

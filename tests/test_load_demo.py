@@ -112,7 +112,8 @@ def test_demo_stories_are_searchable_by_their_own_dates(demo):
 
     from django.utils import timezone
 
-    from articles.search import Filters, search_stories
+    from articles.search.query import Filters
+    from articles.search.results import search_stories
 
     sample = Story.objects.get(slug__startswith="turkistan-oblysynyng-delegatsiyasy")
     day = timezone.localtime(sample.published_at).date()

@@ -17,6 +17,7 @@ from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePatter
 from django.utils import timezone, translation
 
 from articles.models import Status, StoryEvent, StoryNote
+from articles.workflow import services
 
 from .factories import (
     make_author,
@@ -299,7 +300,6 @@ def test_a_hidden_story_page_answers_404_or_410(client, key):
 def test_withdrawing_removes_a_cached_story_everywhere_at_once(
     client, django_capture_on_commit_callbacks
 ):
-    from articles import workflow
 
     cache.clear()
     editor = make_editor()
@@ -308,7 +308,7 @@ def test_withdrawing_removes_a_cached_story_everywhere_at_once(
     for page in pages:
         assert "Алынатын жаңалық" in client.get(page).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.story_transition(
+        services.story_transition(
             story_id=story.pk, user=editor, action="unpublish", note="Қате дерек"
         )
     assert client.get(story.get_absolute_url()).status_code == 410

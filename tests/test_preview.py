@@ -7,8 +7,8 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from articles import preview
 from articles.models import Status
+from articles.public import preview
 
 from .factories import make_editor, make_journalist, make_story
 

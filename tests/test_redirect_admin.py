@@ -5,7 +5,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from articles import admin_redirects
+from articles.admin import redirects as admin_redirects
 from articles.models import Status, StoryRedirect
 
 from .factories import (

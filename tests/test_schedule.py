@@ -11,8 +11,10 @@ from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
-from articles import caching, workflow
+from articles.core import cache as caching
+from articles.core.clock import NEWSROOM_TZ
 from articles.models import Status, Story
+from articles.workflow import services
 
 from .factories import make_category, make_editor, make_story
 
@@ -28,7 +30,7 @@ def clock(moment):
 
 
 def nine_tomorrow():
-    local = timezone.localtime(timezone.now(), workflow.NEWSROOM_TZ) + timedelta(days=1)
+    local = timezone.localtime(timezone.now(), NEWSROOM_TZ) + timedelta(days=1)
     return local.replace(hour=9, minute=0, second=0, microsecond=0)
 
 
@@ -70,7 +72,7 @@ def scheduled(django_capture_on_commit_callbacks):
     story = make_story(HEADLINE, status=Status.APPROVED, category=category)
     nine = nine_tomorrow()
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.story_transition(
+        services.story_transition(
             story_id=story.pk, user=make_editor(), action="schedule", publish_at=nine
         )
     return Story.objects.select_related("category").get(pk=story.pk), nine
@@ -94,7 +96,7 @@ def shows(client, url, story):
 
 def test_story_is_out_at_nine_and_not_a_second_before(client, scheduled):
     story, nine = scheduled
-    assert timezone.localtime(story.published_at, workflow.NEWSROOM_TZ).hour == 9
+    assert timezone.localtime(story.published_at, NEWSROOM_TZ).hour == 9
     pages = public_pages(story)
     assert len(pages) >= 4
     with clock(nine - timedelta(seconds=1)):
@@ -139,7 +141,7 @@ def test_cache_life_never_crosses_the_next_publication():
 
 def move(story, action, capture, **kwargs):
     with capture(execute=True):
-        workflow.story_transition(
+        services.story_transition(
             story_id=story.pk, user=make_editor(), action=action, **kwargs
         )
     return Story.objects.select_related("category").get(pk=story.pk)
@@ -202,8 +204,6 @@ def test_a_cancelled_schedule_leaves_no_gone_page(client):
 
     from django.utils import timezone
 
-    from articles import workflow
-
     from .factories import make_editor, make_story
 
     editor = make_editor()
@@ -213,7 +213,7 @@ def test_a_cancelled_schedule_leaves_no_gone_page(client):
         published_at=timezone.now() + timedelta(hours=2),
     )
     address = story.get_absolute_url()
-    workflow.story_transition(
+    services.story_transition(
         story_id=story.pk, user=editor, action="unpublish", note="Кейінге қалдырылды"
     )
     story.refresh_from_db()
@@ -221,7 +221,7 @@ def test_a_cancelled_schedule_leaves_no_gone_page(client):
     assert client.get(address).status_code == 404
 
     withdrawn = make_story("Шыққан жаңалық", status="published")
-    workflow.story_transition(
+    services.story_transition(
         story_id=withdrawn.pk, user=editor, action="unpublish", note="Қате"
     )
     assert client.get(withdrawn.get_absolute_url()).status_code == 410

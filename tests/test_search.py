@@ -9,8 +9,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles import search
 from articles.models import Language, Status, Story, Tag
+from articles.search import analysis, snippets
+from articles.search import forms as search_forms
+from articles.search import index as search_index
+from articles.search import query as search_query
+from articles.search import results as search_results
 from tests.factories import (
     make_author,
     make_category,
@@ -27,7 +31,7 @@ PUBLISHED = Status.PUBLISHED
 
 def found(text, **filters):
     """Return the headlines a reader finds for text, best first."""
-    results = search.search_stories(text, search.Filters(**filters))
+    results = search_results.search_stories(text, search_query.Filters(**filters))
     return [story.headline for story in results[0 : results.count()]]
 
 
@@ -39,13 +43,14 @@ def search_url(lang="kk"):
 class TestFolding:
     def test_fold_keeps_length_and_maps_kazakh_letters(self):
         text = "ТҮРКІСТАН Әуезов Ғылым Қала Ңң Өнер Ұлт Һ Ёлка café"
-        folded = search.fold(text)
+        folded = analysis.fold(text)
         assert len(folded) == len(text)
         assert folded == "туркистан ауезов гылым кала нн онер улт х елка cafe"
 
     def test_index_text_keeps_only_words(self):
         assert (
-            search.index_text("«Нұр-Сұлтан»,\x00 2024 😀 a_b") == "нур султан 2024 a b"
+            analysis.index_text("«Нұр-Сұлтан»,\x00 2024 😀 a_b")
+            == "нур султан 2024 a b"
         )
 
     @pytest.mark.parametrize(
@@ -62,15 +67,15 @@ class TestFolding:
         ],
     )
     def test_stem(self, word, expected):
-        assert search.stem(search.fold(word)) == expected
+        assert analysis.stem(analysis.fold(word)) == expected
 
     def test_parse_query_caps_and_drops_glue_words(self):
-        query = search.parse_query("Алматы және Астана " + "сөз " * 5000)
+        query = analysis.parse_query("Алматы және Астана " + "сөз " * 5000)
         words = [t.word for t in query.terms]
         assert words[:3] == ["алматы", "астана", "соз"]
-        assert len(words) <= search.MAX_TERMS
-        assert search.parse_query("and").terms[0].word == "and"
-        assert not search.parse_query("😀 \x00 ** \"'")
+        assert len(words) <= analysis.MAX_TERMS
+        assert analysis.parse_query("and").terms[0].word == "and"
+        assert not analysis.parse_query("😀 \x00 ** \"'")
 
 
 class TestMatching:
@@ -117,7 +122,7 @@ class TestMatching:
 
     def test_falls_back_to_any_word(self):
         make_story("Алматыда ауа сапасы нашарлады", status=PUBLISHED)
-        results = search.search_stories("Алматы жирафтар")
+        results = search_results.search_stories("Алматы жирафтар")
         assert results.count() == 1
         assert results.mode == "any"
 
@@ -125,14 +130,14 @@ class TestMatching:
         make_story("Түркістан облысында жаңа мектеп", status=PUBLISHED)
         make_story("Түркістан жобасы", status=Status.DRAFT)
         make_story("Алматыда жаңбыр", status=PUBLISHED)
-        results = search.search_stories("Түркстан")
+        results = search_results.search_stories("Түркстан")
         assert [s.headline for s in results[0:5]] == ["Түркістан облысында жаңа мектеп"]
         assert results.mode == "similar"
-        assert search.search_stories("Қызылжарбек").count() == 0
+        assert search_results.search_stories("Қызылжарбек").count() == 0
 
     def test_similarity_counts_trigrams_like_pg_trgm(self):
-        assert search.similarity("туркстан", "туркистан") == pytest.approx(7 / 12)
-        assert search.similarity("алматы", "алматы") == 1.0
+        assert search_query.similarity("туркстан", "туркистан") == pytest.approx(7 / 12)
+        assert search_query.similarity("алматы", "алматы") == 1.0
 
     def test_tags_source_and_authors_are_searchable(self):
         story = make_story(
@@ -204,7 +209,7 @@ class TestIndexSync:
 
     def test_bulk_indexing_writes_once_at_the_end(self):
         category = make_category()
-        with search.bulk_indexing():
+        with search_index.bulk_indexing():
             for n in range(30):
                 make_story(f"Мақта {n}", status=PUBLISHED, category=category)
             assert found("мақта") == []
@@ -213,7 +218,7 @@ class TestIndexSync:
     def test_rebuild_command(self):
         make_story("Түркістан", status=PUBLISHED)
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {search.INDEX_TABLE}")
+            cursor.execute(f"DELETE FROM {search_index.INDEX_TABLE}")
         assert found("түркістан") == []
         out = io.StringIO()
         call_command("rebuild_search_index", stdout=out)
@@ -300,7 +305,7 @@ class TestFilter:
             {"q": "бидай", "date_from": "2026-05-02", "date_to": "2026-05-01"},
         )
         assert bad.status_code == 200
-        assert str(search.ERROR_DATE_RANGE) in bad.content.decode()
+        assert str(search_forms.ERROR_DATE_RANGE) in bad.content.decode()
         for far in [{"date_from": "0001-01-01"}, {"date_to": "9999-12-31"}]:
             response = client.get(search_url(), {"q": "бидай", **far})
             assert response.status_code == 200, far
@@ -328,7 +333,7 @@ class TestRanking:
         assert found("жаңбыр")[0] == "Астанада жаңбыр"
         make_story("Қар жауды", status=PUBLISHED, published_at=now - timedelta(days=2))
         make_story("Қар жауды", status=PUBLISHED, published_at=now - timedelta(days=1))
-        results = search.search_stories("қар")
+        results = search_results.search_stories("қар")
         first, second = results[0:2]
         assert first.published_at > second.published_at
 
@@ -348,8 +353,8 @@ class TestPage:
         assert "<b>жаңалығы</b>" not in html
 
     def test_highlight_marks_word_forms(self):
-        pattern = search.parse_query("облыс").highlight_re()
-        assert search.highlight("Қарағанды ОБЛЫСЫНЫҢ <әкімі>", pattern) == (
+        pattern = analysis.parse_query("облыс").highlight_re()
+        assert snippets.highlight("Қарағанды ОБЛЫСЫНЫҢ <әкімі>", pattern) == (
             "Қарағанды <mark>ОБЛЫСЫНЫҢ</mark> &lt;әкімі&gt;"
         )
 
@@ -397,7 +402,7 @@ class TestPage:
         make_story("Түркістан облысы", status=PUBLISHED)
         response = client.get(search_url(), {"q": query})
         assert response.status_code == 200
-        assert search.search_stories(query).count() in (0, 1)
+        assert search_results.search_stories(query).count() in (0, 1)
 
     def test_page_without_query_shows_the_form(self, client):
         response = client.get(search_url())
@@ -433,7 +438,7 @@ class TestRelevance:
         stories = load_collection()
 
         def run(text):
-            results = search.search_stories(text)
+            results = search_results.search_stories(text)
             return [s.pk for s in results[0 : min(results.count(), 50)]]
 
         rows = evaluate(run, stories)

@@ -9,8 +9,9 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles import caching, reads
+from articles.core import cache as caching
 from articles.models import Rendition, Status, StoryReads, StoryRedirect
+from articles.public import reads
 
 from .factories import make_category, make_story
 from .site_data import (

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from articles.core.renditions import make_renditions
 from articles.models import Correction, Story
-from articles.renditions import make_renditions
 
 from .factories import make_image
 from .site_data import build_site, make_many
@@ -94,7 +94,7 @@ def test_cached_pages_cost_no_queries(client, site, django_assert_num_queries):
 
 
 def test_list_pages_count_at_most_a_fixed_number_of_pages(settings):
-    from articles.views import CappedPaginator
+    from articles.public.views import CappedPaginator
 
     class Counted(list):
         def __getitem__(self, item):

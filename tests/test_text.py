@@ -1,6 +1,6 @@
 import pytest
 
-from articles.text import html_to_text, latin_slugify, sanitize_html
+from articles.core.text import html_to_text, latin_slugify, sanitize_html
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from articles import workflow
+from articles.core import clock
 from articles.models import Correction, Status, Story, StoryEvent, StoryNote
+from articles.workflow import queues, rules, services
 
 from .factories import (
     make_author,
@@ -19,7 +20,7 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-SCHEDULED = workflow.SCHEDULED
+SCHEDULED = rules.SCHEDULED
 STATES = [
     Status.DRAFT,
     Status.IN_REVIEW,
@@ -64,7 +65,7 @@ EDIT_RULES = {
 
 
 def test_the_rule_table_covers_every_action():
-    assert set(RULES) == set(workflow.ACTIONS)
+    assert set(RULES) == set(rules.ACTIONS)
 
 
 def story_in(state, headline="Алматыдағы жаңалық", **fields):
@@ -122,14 +123,14 @@ def test_role_action_state_matrix(role, action, state):
     sources, roles, target = RULES[action]
     allowed = state in sources and role in roles
     assert (
-        [a.name for a in workflow.available_actions(user, story)].count(action) == 1
+        [a.name for a in rules.available_actions(user, story)].count(action) == 1
     ) is allowed
     before = snapshot(story)
     kwargs = {"note": "Себебі: дерек тексерілмеген"}
     if action in ("schedule", "reschedule"):
         kwargs["publish_at"] = timezone.now() + timedelta(hours=3)
     if allowed:
-        moved = workflow.story_transition(
+        moved = services.story_transition(
             story_id=story.pk, user=user, action=action, **kwargs
         )
         assert moved.status == target
@@ -143,13 +144,13 @@ def test_role_action_state_matrix(role, action, state):
         if action in ("reschedule", "publish_scheduled"):
             # The audit entry names the time it moved from, then the editor's note.
             assert event.note.endswith("\nСебебі: дерек тексерілмеген")
-            assert workflow.newsroom_time(before[1]).strftime("%H:%M") in event.note
+            assert clock.newsroom_time(before[1]).strftime("%H:%M") in event.note
         else:
             assert event.note == "Себебі: дерек тексерілмеген"
         assert Story.objects.get(pk=story.pk).version == before[2] + 1
     else:
         with pytest.raises((PermissionDenied, ValidationError)) as refused:
-            workflow.story_transition(
+            services.story_transition(
                 story_id=story.pk, user=user, action=action, **kwargs
             )
         assert str(refused.value)
@@ -163,7 +164,7 @@ def test_role_action_state_matrix(role, action, state):
 def test_who_may_edit_in_which_state(role, state):
     owner = make_journalist()
     story = story_in(state, "Мәтін", created_by=owner)
-    assert workflow.can_edit(person(role, owner), story) is (state in EDIT_RULES[role])
+    assert rules.can_edit(person(role, owner), story) is (state in EDIT_RULES[role])
 
 
 def test_credited_author_counts_as_owner():
@@ -171,35 +172,34 @@ def test_credited_author_counts_as_owner():
     author = make_author("Дәурен Сейітқали", user=journalist)
     story = make_story("Бірлескен мақала", created_by=make_journalist())
     story.authors.add(author)
-    assert workflow.can_edit(journalist, story)
-    assert [a.name for a in workflow.available_actions(journalist, story)] == ["submit"]
+    assert rules.can_edit(journalist, story)
+    assert [a.name for a in rules.available_actions(journalist, story)] == ["submit"]
 
 
 def test_refusal_messages_are_clear():
     journalist = make_journalist()
     story = make_story("Жоба", status=Status.IN_REVIEW, created_by=journalist)
     with pytest.raises(PermissionDenied) as error:
-        workflow.story_transition(story_id=story.pk, user=journalist, action="publish")
+        services.story_transition(story_id=story.pk, user=journalist, action="publish")
     assert str(error.value) == str(
-        workflow.ERROR_NOT_ALLOWED
-        % {"action": workflow.ACTIONS["publish"].label.lower()}
+        rules.ERROR_NOT_ALLOWED % {"action": rules.ACTIONS["publish"].label.lower()}
     )
     editor = make_editor()
     with pytest.raises(ValidationError) as error:
-        workflow.story_transition(
+        services.story_transition(
             story_id=story.pk, user=editor, action="request_changes", note="  "
         )
-    assert error.value.messages == [str(workflow.ERROR_NOTE_REQUIRED)]
+    assert error.value.messages == [str(rules.ERROR_NOTE_REQUIRED)]
     with pytest.raises(ValidationError) as error:
-        workflow.story_transition(
+        services.story_transition(
             story_id=story.pk,
             user=editor,
             action="schedule",
             publish_at=timezone.now() - timedelta(minutes=1),
         )
-    assert error.value.messages == [str(workflow.ERROR_TIME_IN_PAST)]
+    assert error.value.messages == [str(rules.ERROR_TIME_IN_PAST)]
     with pytest.raises(ValidationError):
-        workflow.story_transition(story_id=story.pk, user=editor, action="delete_all")
+        services.story_transition(story_id=story.pk, user=editor, action="delete_all")
     assert Story.objects.get(pk=story.pk).status == Status.IN_REVIEW
     assert not StoryEvent.objects.exists()
 
@@ -209,35 +209,36 @@ def test_publish_stamps_now_and_schedule_keeps_the_time():
     now_story = make_story("Қазір", status=Status.APPROVED)
     later_story = make_story("Кейін", status=Status.APPROVED)
     at = timezone.now() + timedelta(days=1)
-    workflow.story_transition(story_id=now_story.pk, user=editor, action="publish")
-    workflow.story_transition(
+    services.story_transition(story_id=now_story.pk, user=editor, action="publish")
+    services.story_transition(
         story_id=later_story.pk, user=editor, action="schedule", publish_at=at
     )
     now_story.refresh_from_db()
     later_story.refresh_from_db()
     assert now_story.is_public
     assert later_story.published_at == at and not later_story.is_public
-    assert workflow.state_of(later_story) == workflow.SCHEDULED
+    assert rules.state_of(later_story) == rules.SCHEDULED
 
 
 def test_scheduled_story_offers_reschedule_publish_now_and_unpublish_only():
     editor = make_editor()
     scheduled = story_in(SCHEDULED)
     live = story_in(Status.PUBLISHED)
-    assert [a.name for a in workflow.available_actions(editor, scheduled)] == [
+    assert [a.name for a in rules.available_actions(editor, scheduled)] == [
         "reschedule",
         "publish_scheduled",
         "unpublish",
     ]
-    assert [a.name for a in workflow.available_actions(editor, live)] == [
+    assert [a.name for a in rules.available_actions(editor, live)] == [
         "unpublish",
         "correct",
     ]
     # The moment it falls due, the scheduled story is a live one.
     later = scheduled.published_at + timedelta(seconds=1)
-    assert [
-        a.name for a in workflow.available_actions(editor, scheduled, now=later)
-    ] == ["unpublish", "correct"]
+    assert [a.name for a in rules.available_actions(editor, scheduled, now=later)] == [
+        "unpublish",
+        "correct",
+    ]
 
 
 def test_reschedule_moves_the_time_and_says_so_in_the_audit():
@@ -245,13 +246,13 @@ def test_reschedule_moves_the_time_and_says_so_in_the_audit():
     old = datetime(2031, 3, 2, 4, 0, tzinfo=UTC)  # 09:00 in Almaty
     new = datetime(2031, 3, 3, 5, 30, tzinfo=UTC)  # 10:30 in Almaty
     story = make_story("Көшірілетін", status=Status.PUBLISHED, published_at=old)
-    moved = workflow.story_transition(
+    moved = services.story_transition(
         story_id=story.pk, user=editor, action="reschedule", publish_at=new
     )
     assert moved.published_at == new and moved.status == Status.PUBLISHED
-    assert workflow.state_of(Story.objects.get(pk=story.pk)) == SCHEDULED
+    assert rules.state_of(Story.objects.get(pk=story.pk)) == SCHEDULED
     event = StoryEvent.objects.get(story=story)
-    assert event.note == str(workflow.NOTE_RESCHEDULED) % {
+    assert event.note == str(services.NOTE_RESCHEDULED) % {
         "old": "02.03.2031 09:00",
         "new": "03.03.2031 10:30",
         "zone": "Asia/Almaty",
@@ -263,7 +264,7 @@ def test_publish_now_puts_a_scheduled_story_out_at_once():
     story = story_in(SCHEDULED, "Ертеңгі емес, бүгінгі")
     assert not story.is_public
     before = timezone.now()
-    workflow.story_transition(
+    services.story_transition(
         story_id=story.pk, user=editor, action="publish_scheduled"
     )
     story.refresh_from_db()
@@ -274,9 +275,9 @@ def test_publish_now_puts_a_scheduled_story_out_at_once():
 @pytest.mark.parametrize(
     "publish_at, error",
     [
-        (None, workflow.ERROR_TIME_REQUIRED),
-        (timedelta(minutes=-1), workflow.ERROR_TIME_IN_PAST),
-        (timedelta(0), workflow.ERROR_TIME_IN_PAST),
+        (None, rules.ERROR_TIME_REQUIRED),
+        (timedelta(minutes=-1), rules.ERROR_TIME_IN_PAST),
+        (timedelta(0), rules.ERROR_TIME_IN_PAST),
     ],
 )
 def test_reschedule_is_checked_like_schedule(publish_at, error):
@@ -289,7 +290,7 @@ def test_reschedule_is_checked_like_schedule(publish_at, error):
         mock.patch("django.utils.timezone.now", return_value=now),
         pytest.raises(ValidationError) as refused,
     ):
-        workflow.story_transition(
+        services.story_transition(
             story_id=story.pk,
             user=make_editor(),
             action="reschedule",
@@ -309,17 +310,17 @@ def test_a_story_that_fell_due_can_no_longer_be_rescheduled():
     with mock.patch("django.utils.timezone.now", return_value=due):
         for action in ("reschedule", "publish_scheduled"):
             with pytest.raises(ValidationError) as refused:
-                workflow.story_transition(
+                services.story_transition(
                     story_id=story.pk,
                     user=make_editor(),
                     action=action,
                     publish_at=due + timedelta(days=1),
                 )
             assert refused.value.messages == [
-                str(workflow.ERROR_WRONG_STATE)
+                str(rules.ERROR_WRONG_STATE)
                 % {
                     "status": Status.PUBLISHED.label,
-                    "action": workflow.ACTIONS[action].label,
+                    "action": rules.ACTIONS[action].label,
                 }
             ]
     assert snapshot(story) == before
@@ -329,7 +330,7 @@ def test_a_story_that_fell_due_can_no_longer_be_rescheduled():
 def test_no_correction_while_nobody_could_read_the_story_yet():
     story = story_in(SCHEDULED)
     with pytest.raises(ValidationError):
-        workflow.story_transition(
+        services.story_transition(
             story_id=story.pk, user=make_editor(), action="correct", note="Қате."
         )
     assert not Correction.objects.exists()
@@ -338,7 +339,7 @@ def test_no_correction_while_nobody_could_read_the_story_yet():
 def test_unpublishing_a_scheduled_story_cancels_the_schedule():
     story = story_in(SCHEDULED)
     was_due = story.published_at
-    workflow.story_transition(
+    services.story_transition(
         story_id=story.pk, user=make_editor(), action="unpublish", note="Кейінге."
     )
     story.refresh_from_db()
@@ -350,7 +351,7 @@ def test_unpublishing_a_scheduled_story_cancels_the_schedule():
 def test_correction_is_dated_and_story_stays_published():
     editor = make_editor()
     story = make_story("Түзетілетін", status=Status.PUBLISHED)
-    workflow.story_transition(
+    services.story_transition(
         story_id=story.pk, user=editor, action="correct", note="Сан қате болды."
     )
     correction = Correction.objects.get(story=story)
@@ -360,23 +361,23 @@ def test_correction_is_dated_and_story_stays_published():
 
 def test_time_typed_by_an_editor_is_read_on_the_almaty_clock():
     typed = datetime(2026, 3, 2, 9, 0)  # noqa: DTZ001 - a wall-clock value, as typed
-    aware = workflow.parse_newsroom_time(typed)
+    aware = clock.parse_newsroom_time(typed)
     assert aware.utcoffset() == timedelta(hours=5)
     assert aware.astimezone(UTC).hour == 4
-    assert workflow.parse_newsroom_time(aware) == aware
+    assert clock.parse_newsroom_time(aware) == aware
 
 
 def test_notes_thread_rights():
     owner, other, editor = make_journalist(), make_journalist(), make_editor()
     story = make_story("Жоба", created_by=owner)
-    workflow.story_add_note(story_id=story.pk, user=owner, text="Фотоны кейін қосамын.")
-    workflow.story_add_note(
+    services.story_add_note(story_id=story.pk, user=owner, text="Фотоны кейін қосамын.")
+    services.story_add_note(
         story_id=story.pk, user=editor, text="Дерек көзін көрсетіңіз."
     )
     with pytest.raises(PermissionDenied):
-        workflow.story_add_note(story_id=story.pk, user=other, text="Бөтен пікір")
+        services.story_add_note(story_id=story.pk, user=other, text="Бөтен пікір")
     with pytest.raises(ValidationError):
-        workflow.story_add_note(story_id=story.pk, user=owner, text="   ")
+        services.story_add_note(story_id=story.pk, user=owner, text="   ")
     assert list(StoryNote.objects.values_list("text", flat=True)) == [
         "Фотоны кейін қосамын.",
         "Дерек көзін көрсетіңіз.",
@@ -393,7 +394,7 @@ def test_state_counts_tell_scheduled_from_published():
         status=Status.PUBLISHED,
         published_at=timezone.now() + timedelta(hours=1),
     )
-    counts = workflow.state_counts()
+    counts = queues.state_counts()
     assert counts == {
         "draft": 1,
         "in_review": 2,
@@ -418,7 +419,7 @@ class TestNotifications:
         make_editor(email="old@turanews.kz", is_active=False)
         story = make_story("Жаңа саябақ", created_by=journalist)
         with django_capture_on_commit_callbacks(execute=True):
-            workflow.story_transition(
+            services.story_transition(
                 story_id=story.pk, user=journalist, action="submit"
             )
         assert sorted(m.to[0] for m in mail.outbox) == sorted(
@@ -448,7 +449,7 @@ class TestNotifications:
         story = story_in(state, "Менің мақалам", created_by=journalist)
         at = timezone.now() + timedelta(hours=2)
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            workflow.story_transition(
+            services.story_transition(
                 story_id=story.pk,
                 user=editor,
                 action=action,
@@ -462,11 +463,11 @@ class TestNotifications:
         assert "Тақырыпты қысқартыңыз." in message.body
         if action in ("schedule", "reschedule"):
             # The author is told the (new) time on the newsroom's clock.
-            local = workflow.newsroom_time(at).strftime("%d.%m.%Y %H:%M")
+            local = clock.newsroom_time(at).strftime("%d.%m.%Y %H:%M")
             assert f"{local} (Asia/Almaty)" in message.body
         if state == SCHEDULED and action != "unpublish":
             assert "Published → Published" not in message.body
-            assert str(workflow.ACTIONS[action].label) in message.body
+            assert str(rules.ACTIONS[action].label) in message.body
 
     def test_nothing_is_sent_when_the_move_is_refused_or_rolled_back(
         self, django_capture_on_commit_callbacks
@@ -478,7 +479,7 @@ class TestNotifications:
             django_capture_on_commit_callbacks(execute=True),
             pytest.raises(PermissionDenied),
         ):
-            workflow.story_transition(
+            services.story_transition(
                 story_id=story.pk, user=journalist, action="publish"
             )
         assert mail.outbox == []
@@ -489,5 +490,5 @@ class TestNotifications:
         editor = make_editor(email="redaktor@turanews.kz")
         story = make_story("Өз мақалам", status=Status.APPROVED, created_by=editor)
         with django_capture_on_commit_callbacks(execute=True):
-            workflow.story_transition(story_id=story.pk, user=editor, action="publish")
+            services.story_transition(story_id=story.pk, user=editor, action="publish")
         assert mail.outbox == []

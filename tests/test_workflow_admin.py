@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import revisions, workflow
-from articles.admin_workflow import ERROR_BAD_TIME
+from articles.admin.desk import ERROR_BAD_TIME
+from articles.core import clock
 from articles.models import Status, Story, StoryEvent, StoryNote
+from articles.workflow import revisions, rules, services
 
 from .factories import (
     make_author,
@@ -56,7 +57,7 @@ def messages_of(response):
 def buttons(html):
     return {
         name
-        for name in workflow.ACTIONS
+        for name in rules.ACTIONS
         if f'value="{name}"' in html and f"workflow-{name}" in html
     }
 
@@ -137,7 +138,7 @@ class TestServerRefuses:
             change_url(story), form_data(story, headline="Өзгертілген")
         )
         assert response.status_code == 302
-        assert str(workflow.ERROR_CANNOT_EDIT) in messages_of(response)
+        assert str(rules.ERROR_CANNOT_EDIT) in messages_of(response)
         story.refresh_from_db()
         assert story.headline == "Жіберілген" and story.version == 1
 
@@ -146,7 +147,7 @@ class TestServerRefuses:
         story = make_story("Бөтен", created_by=make_journalist())
         client.force_login(journalist)
         response = client.post(change_url(story), form_data(story, headline="Менікі"))
-        assert str(workflow.ERROR_CANNOT_EDIT) in messages_of(response)
+        assert str(rules.ERROR_CANNOT_EDIT) in messages_of(response)
         assert Story.objects.get(pk=story.pk).headline == "Бөтен"
 
     def test_crafted_post_to_the_transition_url(self, client):
@@ -177,8 +178,8 @@ class TestServerRefuses:
         story.refresh_from_db()
         assert story.headline == "Жаңа тақырып"
         assert story.status == Status.DRAFT
-        refused = workflow.ERROR_NOT_ALLOWED % {
-            "action": workflow.ACTIONS["publish"].label.lower()
+        refused = rules.ERROR_NOT_ALLOWED % {
+            "action": rules.ACTIONS["publish"].label.lower()
         }
         assert str(refused) in messages_of(response)
 
@@ -214,7 +215,7 @@ class TestServerRefuses:
         response = client.post(
             reverse("admin:articles_story_note", args=[theirs.pk]), {"text": "сәлем"}
         )
-        assert str(workflow.ERROR_NOTE_NOT_ALLOWED) in messages_of(response)
+        assert str(rules.ERROR_NOTE_NOT_ALLOWED) in messages_of(response)
         assert not StoryNote.objects.exists()
         assert client.get(reverse("story_preview", args=[theirs.pk])).status_code == 403
         response = client.post(reverse("admin:articles_story_share", args=[theirs.pk]))
@@ -275,14 +276,14 @@ class TestScheduledStoryInTheAdmin:
                 {"action": action, "note": "x", "publish_at": "2031-01-01T09:00"},
             )
             assert response.status_code == 302
-            refused = workflow.ERROR_NOT_ALLOWED % {
-                "action": workflow.ACTIONS[action].label.lower()
+            refused = rules.ERROR_NOT_ALLOWED % {
+                "action": rules.ACTIONS[action].label.lower()
             }
             assert messages_of(response)[-1] == str(refused)
         response = client.post(
             change_url(story), form_data(story, _workflow_action="publish_scheduled")
         )
-        assert str(workflow.ERROR_CANNOT_EDIT) in messages_of(response)
+        assert str(rules.ERROR_CANNOT_EDIT) in messages_of(response)
         assert Story.objects.filter(pk=story.pk).values().get() == before
         assert not StoryEvent.objects.exists()
 
@@ -290,7 +291,7 @@ class TestScheduledStoryInTheAdmin:
         story = scheduled_story()
         client.force_login(make_editor())
         local = timezone.localtime(
-            timezone.now() + timedelta(days=2), workflow.NEWSROOM_TZ
+            timezone.now() + timedelta(days=2), clock.NEWSROOM_TZ
         ).replace(hour=10, minute=30, second=0, microsecond=0)
         response = client.post(
             reverse("admin:articles_story_transition", args=[story.pk]),
@@ -303,7 +304,7 @@ class TestScheduledStoryInTheAdmin:
             reverse("admin:articles_story_transition", args=[story.pk]),
             {"action": "reschedule", "publish_at": ""},
         )
-        assert messages_of(response)[-1] == str(workflow.ERROR_TIME_REQUIRED)
+        assert messages_of(response)[-1] == str(rules.ERROR_TIME_REQUIRED)
         assert Story.objects.get(pk=story.pk).published_at == local
 
     def test_editor_publishes_a_scheduled_story_now_from_the_form(self, client):
@@ -374,7 +375,7 @@ def test_scheduling_from_the_admin_reads_almaty_time(client):
     story = make_story("Ертеңгі жаңалық", status=Status.APPROVED)
     client.force_login(editor)
     local = timezone.localtime(
-        timezone.now() + timedelta(days=1), workflow.NEWSROOM_TZ
+        timezone.now() + timedelta(days=1), clock.NEWSROOM_TZ
     ).replace(hour=9, minute=0, second=0, microsecond=0)
     client.post(
         reverse("admin:articles_story_transition", args=[story.pk]),
@@ -383,7 +384,7 @@ def test_scheduling_from_the_admin_reads_almaty_time(client):
     story.refresh_from_db()
     assert story.status == Status.PUBLISHED
     assert story.published_at == local
-    assert timezone.localtime(story.published_at, workflow.NEWSROOM_TZ).hour == 9
+    assert timezone.localtime(story.published_at, clock.NEWSROOM_TZ).hour == 9
     response = client.post(
         reverse(
             "admin:articles_story_transition",
@@ -445,8 +446,8 @@ class TestConcurrentSaves:
         client.force_login(journalist)
         data = form_data(story, headline="Кеш сақтау")
         editor = make_editor()
-        workflow.story_transition(story_id=story.pk, user=journalist, action="submit")
-        workflow.story_transition(
+        services.story_transition(story_id=story.pk, user=journalist, action="submit")
+        services.story_transition(
             story_id=story.pk, user=editor, action="request_changes", note="Қысқартыңыз"
         )
         response = client.post(change_url(story), data)
@@ -459,12 +460,12 @@ class TestConcurrentSaves:
         editor = make_editor()
         story = make_story("Бір")
         with transaction.atomic():
-            workflow.story_save(story=story, user=editor, expected_version=1)
+            services.story_save(story=story, user=editor, expected_version=1)
         stale = Story.objects.get(pk=story.pk)
         stale.version = 1
         stale.headline = "Ескі нұсқадан"
-        with pytest.raises(workflow.StaleEdit):
-            workflow.story_save(story=stale, user=editor, expected_version=1)
+        with pytest.raises(services.StaleEdit):
+            services.story_save(story=stale, user=editor, expected_version=1)
         assert Story.objects.get(pk=story.pk).headline == "Бір"
 
 
@@ -524,7 +525,7 @@ class TestVersions:
         response = journalist_client.post(
             reverse("admin:articles_story_restore", args=[story.pk, old.pk])
         )
-        assert str(workflow.ERROR_CANNOT_EDIT) in messages_of(response)
+        assert str(rules.ERROR_CANNOT_EDIT) in messages_of(response)
         assert Story.objects.get(pk=story.pk).headline == "Жаңа"
         client.post(reverse("admin:articles_story_restore", args=[story.pk, old.pk]))
         story.refresh_from_db()
@@ -546,7 +547,7 @@ class TestVersions:
 class TestQueues:
     def _submitted(self, headline, minutes_ago, journalist):
         story = make_story(headline, created_by=journalist)
-        workflow.story_transition(story_id=story.pk, user=journalist, action="submit")
+        services.story_transition(story_id=story.pk, user=journalist, action="submit")
         StoryEvent.objects.filter(story=story).update(
             created_at=timezone.now() - timedelta(minutes=minutes_ago)
         )
@@ -593,8 +594,8 @@ class TestQueues:
         journalist, editor = make_journalist(), make_editor()
         story = make_story("Менің мақалам", created_by=journalist)
         make_story("Басқа адамдікі", created_by=make_journalist())
-        workflow.story_transition(story_id=story.pk, user=journalist, action="submit")
-        workflow.story_transition(
+        services.story_transition(story_id=story.pk, user=journalist, action="submit")
+        services.story_transition(
             story_id=story.pk,
             user=editor,
             action="request_changes",
@@ -604,8 +605,8 @@ class TestQueues:
         html = client.get(reverse("admin:articles_story_mine")).content.decode()
         assert "Менің мақалам" in html and "Басқа адамдікі" not in html
         assert "Дереккөзді қосыңыз" in html and "status-changes_requested" in html
-        workflow.story_add_note(story_id=story.pk, user=editor, text="Сурет те керек")
-        workflow.story_add_note(story_id=story.pk, user=journalist, text="Жарайды")
+        services.story_add_note(story_id=story.pk, user=editor, text="Сурет те керек")
+        services.story_add_note(story_id=story.pk, user=journalist, text="Жарайды")
         html = client.get(reverse("admin:articles_story_mine")).content.decode()
         assert "Сурет те керек" in html and "Жарайды" not in html
 
@@ -644,7 +645,7 @@ class TestNotesInTheAdmin:
         response = client.post(
             reverse("admin:articles_story_note", args=[story.pk]), {"text": ""}
         )
-        assert str(workflow.ERROR_NOTE_EMPTY) in messages_of(response)
+        assert str(rules.ERROR_NOTE_EMPTY) in messages_of(response)
         assert StoryNote.objects.count() == 1
 
 
@@ -662,7 +663,7 @@ class TestChiefEditor:
     def test_chief_gives_roles_but_not_superuser_powers(self, client):
         from django.contrib.auth.models import Group
 
-        from articles import roles
+        from articles.workflow import roles
 
         chief = make_chief()
         journalist = make_journalist()
@@ -716,7 +717,7 @@ def test_two_saves_at_the_same_moment_one_wins_one_is_refused():
             with transaction.atomic():
                 mine = Story.objects.get(pk=story.pk)
                 mine.headline = "Бірінші сақтады"
-                workflow.story_save(story=mine, user=editor_a, expected_version=1)
+                services.story_save(story=mine, user=editor_a, expected_version=1)
                 first_holds_lock.set()
                 release_first.wait(10)
             outcome["first"] = "saved"
@@ -730,9 +731,9 @@ def test_two_saves_at_the_same_moment_one_wins_one_is_refused():
             mine.headline = "Екінші сақтады"
             mine.version = 1
             try:
-                workflow.story_save(story=mine, user=editor_b, expected_version=1)
+                services.story_save(story=mine, user=editor_b, expected_version=1)
                 outcome["second"] = "saved"
-            except workflow.StaleEdit:
+            except services.StaleEdit:
                 outcome["second"] = "refused"
         finally:
             connections.close_all()

@@ -39,9 +39,10 @@ def create_index(apps, schema_editor):
         _run(schema_editor, SQLITE)
     else:
         return
-    from articles import search
 
-    search.rebuild_index(conn=schema_editor.connection, apps=apps)
+    from articles.search import index as search_index
+
+    search_index.rebuild_index(conn=schema_editor.connection, apps=apps)
 
 
 def drop_index(apps, schema_editor):

@@ -13,9 +13,10 @@ def add_rank_vector(apps, schema_editor):
         "ALTER TABLE articles_story_search "
         "ADD COLUMN rank_vector tsvector NOT NULL DEFAULT ''"
     )
-    from articles import search
 
-    search.rebuild_index(conn=schema_editor.connection, apps=apps)
+    from articles.search import index as search_index
+
+    search_index.rebuild_index(conn=schema_editor.connection, apps=apps)
 
 
 def drop_rank_vector(apps, schema_editor):

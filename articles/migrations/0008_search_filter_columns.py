@@ -28,9 +28,10 @@ def add_columns(apps, schema_editor):
         return
     for sql in POSTGRESQL:
         schema_editor.execute(sql)
-    from articles import search
 
-    search.rebuild_index(conn=schema_editor.connection, apps=apps)
+    from articles.search import index as search_index
+
+    search_index.rebuild_index(conn=schema_editor.connection, apps=apps)
 
 
 def drop_columns(apps, schema_editor):

@@ -11,9 +11,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from .. import caching
-from ..models import Category, Rendition
-from ..renditions import make_renditions, srcset
+from articles.core import cache as caching
+from articles.core.renditions import make_renditions, srcset
+from articles.models import Category, Rendition
 
 register = template.Library()
 

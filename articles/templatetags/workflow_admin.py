@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from articles import workflow
+from articles.workflow import queues, rules
 
 register = template.Library()
 
@@ -16,11 +16,11 @@ def story_state_counts(context):
     user = context["request"].user
     if not user.has_perm("articles.view_story"):
         return {"rows": []}
-    counts = workflow.state_counts()
+    counts = queues.state_counts()
     changelist = reverse("admin:articles_story_changelist")
     rows = []
     for state, count in counts.items():
-        if state == workflow.SCHEDULED:
+        if state == rules.SCHEDULED:
             url = f"{changelist}?timing=scheduled"
         elif state == "published":
             url = f"{changelist}?timing=live"
@@ -29,14 +29,14 @@ def story_state_counts(context):
         rows.append(
             {
                 "state": state,
-                "label": workflow.state_label(state),
+                "label": rules.state_label(state),
                 "count": count,
                 "url": url,
             }
         )
     return {
         "rows": rows,
-        "is_editor": workflow.is_editor(user),
+        "is_editor": rules.is_editor(user),
         "in_review": counts.get("in_review", 0),
     }
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles import reads
+from articles.public import reads
 
 
 class Command(BaseCommand):

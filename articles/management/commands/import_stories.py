@@ -3,9 +3,11 @@
 from itertools import islice
 from pathlib import Path
 
-from articles.importers import Catalog, ImportSummary, ItemError, story_import
-from articles.importers.command import ImportCommand
-from articles.importers.textfile import (
+from articles.ingest.catalog import Catalog
+from articles.ingest.command import ImportCommand
+from articles.ingest.pipeline import story_import
+from articles.ingest.summary import ImportSummary, ItemError
+from articles.ingest.textfile import (
     ERROR_TOO_MANY_FILES,
     MAX_FILES,
     read_story_file,

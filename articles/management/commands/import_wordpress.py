@@ -4,9 +4,11 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from articles.importers import Catalog, ItemError
-from articles.importers.command import ImportCommand
-from articles.importers.wordpress import count_posts, read_export, wordpress_import
+from articles.ingest.catalog import Catalog
+from articles.ingest.command import ImportCommand
+from articles.ingest.summary import ItemError
+from articles.ingest.wordpress import wordpress_import
+from articles.ingest.wxr import count_posts, read_export
 
 
 class Command(ImportCommand):

@@ -3,9 +3,10 @@
 from django.core.management.base import CommandError
 from django.db.models import Q
 
-from articles.importers import Catalog, ImportSummary
-from articles.importers.command import ImportCommand
-from articles.importers.feeds import DEFAULT_TIMEOUT, feed_ingest
+from articles.ingest.catalog import Catalog
+from articles.ingest.command import ImportCommand
+from articles.ingest.rss import DEFAULT_TIMEOUT, feed_ingest
+from articles.ingest.summary import ImportSummary
 from articles.models import SourceFeed
 
 

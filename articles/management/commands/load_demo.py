@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles import demo_data, roles, search, workflow
-from articles.demo_pictures import draw_picture
+from articles.core.text import latin_slugify
+from articles.ingest.demo import content as demo_data
+from articles.ingest.demo.pictures import draw_picture
 from articles.models import (
     Author,
     Category,
@@ -22,7 +23,8 @@ from articles.models import (
     StoryEvent,
     Tag,
 )
-from articles.text import latin_slugify
+from articles.search import index as search_index
+from articles.workflow import roles, services
 
 ALMATY = ZoneInfo("Asia/Almaty")
 ACCOUNTS = [
@@ -57,7 +59,7 @@ class Command(BaseCommand):
             sources = self._sources()
             authors = self._authors(users)
             # Indexed once at the end, after the demo's publication times are set.
-            with search.bulk_indexing():
+            with search_index.bulk_indexing():
                 created = self._stories(users, categories, sources, authors)
         self.stdout.write(
             self.style.SUCCESS(f"Demo newsroom ready: {created} new stories.")
@@ -219,7 +221,7 @@ class Command(BaseCommand):
 
         def move(**kwargs):
             # Demo moves mail nobody: the desk would get sixty messages at once.
-            workflow.story_transition(story_id=story.pk, notify=False, **kwargs)
+            services.story_transition(story_id=story.pk, notify=False, **kwargs)
 
         move(action="submit", user=journalist)
         if status == "in_review":

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from articles.core.renditions import make_renditions
 from articles.models import Image
-from articles.renditions import make_renditions
 
 
 class Command(BaseCommand):

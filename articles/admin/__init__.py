@@ -1,0 +1,14 @@
+"""
+The editors' admin, one module per screen family.
+
+- ``stories``: the story list and form, with the workflow's buttons (``workflow``) and
+  the desk's views: moves, notes, share links, versions, queues (``desk``);
+- ``catalog``: pictures, sections, sources, tags, authors;
+- ``redirects``: old addresses of stories;
+- ``imports``: story-file uploads, source feeds and the import record;
+- ``uploads``: pictures uploaded from the story editor.
+
+Django's autodiscovery imports this package; importing the modules registers them.
+"""
+
+from articles.admin import catalog, imports, redirects, stories  # noqa: F401

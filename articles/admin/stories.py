@@ -1,0 +1,193 @@
+"""The story admin: the list, the form, and the workflow's buttons and views."""
+
+from django.contrib import admin
+from django.contrib.admin.views.main import ORDER_VAR
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from articles.admin.catalog import URL_FIELD
+from articles.admin.workflow import StoryAdminForm, TimingFilter, WorkflowAdminMixin
+from articles.models import (
+    Correction,
+    Status,
+    Story,
+    StoryEvent,
+)
+from articles.search import results as search_results
+from articles.workflow import rules
+
+admin.site.site_header = _("Newsroom")
+
+
+admin.site.site_title = _("Newsroom")
+
+
+admin.site.index_title = _("Editorial desk")
+
+
+class StoryEventInline(admin.TabularInline):
+    model = StoryEvent
+    fields = ["created_at", "actor", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_story")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    fields = ["created_at", "note", "created_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_story")
+
+
+@admin.register(Story)
+class StoryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    form = StoryAdminForm
+    formfield_overrides = URL_FIELD
+    list_display = [
+        "headline",
+        "status_badge",
+        "language",
+        "category",
+        "source",
+        "bylines",
+        "published_at",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        TimingFilter,
+        "language",
+        "category",
+        "source",
+        "authors",
+        "featured",
+    ]
+    search_fields = ["headline", "dek", "body_text"]
+    date_hierarchy = "published_at"
+    list_select_related = ["category", "source"]
+    list_per_page = 50
+    autocomplete_fields = ["tags", "authors", "hero_image", "translation_of"]
+    readonly_fields = [
+        "status",
+        "publication_time",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [CorrectionInline, StoryEventInline]
+    actions = ["submit_selected", "approve_selected", "publish_selected"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "dek", "body"]}),
+        (
+            _("Where it belongs"),
+            {"fields": ["language", "category", "tags", "authors", "featured"]},
+        ),
+        (_("Picture"), {"fields": ["hero_image"]}),
+        (
+            _("Source"),
+            {"fields": ["source", "original_url", "translation_of"]},
+        ),
+        (
+            _("Status"),
+            {
+                "fields": [
+                    "status",
+                    "publication_time",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("authors")
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        # Best matches first, unless the editor sorts by a column.
+        ranked = search_results.search_queryset(
+            queryset, search_term, best_first=ORDER_VAR not in request.GET
+        )
+        return ranked, False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.slug_is_fixed:
+            fields.append("slug")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return rules.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status == Status.PUBLISHED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_story")
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("articles.review_story")
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        state = rules.state_of(obj)
+        return format_html(
+            '<span class="status status-{}">{}</span>',
+            state,
+            rules.state_label(state),
+        )
+
+    @admin.display(description=_("authors"))
+    def bylines(self, obj):
+        return ", ".join(a.name for a in obj.authors.all())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        author = getattr(request.user, "author", None)
+        if not change and author is not None and not form.instance.authors.exists():
+            form.instance.authors.add(author)
+
+    @admin.action(description=_("Submit selected stories for review"))
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit")
+
+    @admin.action(
+        description=_("Publish selected stories now"), permissions=["publish"]
+    )
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "publish")
+
+    @admin.action(description=_("Approve selected stories"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        self._bulk(request, queryset, "approve")

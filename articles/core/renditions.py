@@ -1,0 +1,94 @@
+"""
+Resized copies of pictures for the public site.
+
+Each picture gets a JPEG and a WebP copy in a few widths, made once with Pillow and
+kept as Rendition rows; pages then serve them through ``srcset`` so a phone never
+downloads the full upload.
+"""
+
+import io
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from PIL import Image as PILImage
+from PIL import ImageOps
+
+from articles.models import Image, Rendition
+
+log = logging.getLogger(__name__)
+
+WIDTHS = (320, 640, 960, 1280)
+QUALITY = {Rendition.Format.JPEG: 82, Rendition.Format.WEBP: 78}
+
+
+def target_widths(original_width: int) -> list[int]:
+    """Return the widths worth making for a picture this wide (never upscaled)."""
+    widths = [w for w in WIDTHS if w < original_width]
+    if original_width <= WIDTHS[-1]:
+        widths.append(original_width)
+    return widths or [original_width]
+
+
+def _encode(picture: PILImage.Image, fmt: str) -> bytes:
+    out = io.BytesIO()
+    if fmt == Rendition.Format.JPEG:
+        picture.convert("RGB").save(
+            out, "JPEG", quality=QUALITY[fmt], optimize=True, progressive=True
+        )
+    else:
+        picture.save(out, "WEBP", quality=QUALITY[fmt], method=4)
+    return out.getvalue()
+
+
+def make_renditions(image: Image) -> list[Rendition]:
+    """Make the missing renditions of image and return them all, widest last."""
+    existing = {(r.width, r.format): r for r in image.renditions.all()}
+    wanted = [
+        (width, fmt)
+        for width in target_widths(image.width)
+        for fmt in Rendition.Format.values
+    ]
+    missing = [key for key in wanted if key not in existing]
+    if missing:
+        try:
+            with image.file.open("rb") as handle:
+                original = PILImage.open(handle)
+                original.load()
+        except (OSError, ValueError):
+            log.warning("Image %s cannot be read for renditions", image.pk)
+            return sorted(existing.values(), key=lambda r: r.width)
+        original = ImageOps.exif_transpose(original)
+        if original.mode not in ("RGB", "RGBA"):
+            original = original.convert("RGBA" if "A" in original.mode else "RGB")
+        for width, fmt in missing:
+            height = max(1, round(original.height * width / original.width))
+            resized = (
+                original
+                if width == original.width
+                else original.resize((width, height), PILImage.Resampling.LANCZOS)
+            )
+            rendition = Rendition(image=image, width=width, height=height, format=fmt)
+            rendition.file.save(
+                f"{image.pk}/{width}.{'jpg' if fmt == 'jpeg' else 'webp'}",
+                ContentFile(_encode(resized, fmt)),
+                save=False,
+            )
+            try:
+                with transaction.atomic():
+                    rendition.save()
+            except IntegrityError:
+                # Another request made the same one a moment ago; use theirs.
+                rendition.file.delete(save=False)
+                rendition = Rendition.objects.get(image=image, width=width, format=fmt)
+            existing[(width, fmt)] = rendition
+    return sorted(existing.values(), key=lambda r: r.width)
+
+
+def srcset(renditions, fmt: str) -> str:
+    """Return a srcset attribute value for the renditions of one format."""
+    return ", ".join(
+        f"{r.file.url} {r.width}w"
+        for r in sorted(renditions, key=lambda r: r.width)
+        if r.format == fmt
+    )

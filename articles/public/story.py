@@ -1,0 +1,216 @@
+"""The story page: the story, its neighbours, structured data and share links."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Case, Q, Value, When
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles.models import Language, Story, StoryRedirect
+from articles.public.page_cache import public_page
+from articles.public.views import (
+    attach_renditions,
+    language,
+    page_context,
+    recent_cutoff,
+)
+
+RELATED = 4
+
+
+RELATED_DAYS = 7
+
+
+def _neighbours(story) -> tuple[dict[str, Story], list[Story]]:
+    """Return the story's public versions by language and its related stories.
+
+    One query: the translation group first, then the newest of the same section
+    and language, then (to fill a thin section) the newest of the last days in that
+    language; all drawn from the newest stories of the language.
+    """
+    root = story.translation_of_id or story.pk
+    in_group = Q(pk=root) | Q(translation_of_id=root)
+    same_section = Q(category_id=story.category_id, language=story.language)
+    recent = Q(
+        language=story.language,
+        published_at__gte=timezone.now() - timedelta(days=RELATED_DAYS),
+    )
+    rows = (
+        Story.objects.published()
+        .filter(
+            in_group
+            | (
+                (same_section | recent)
+                & Q(published_at__gte=recent_cutoff(story.language))
+            )
+        )
+        .exclude(pk=story.pk)
+        .select_related("category", "hero_image")
+        .defer("body", "body_text")
+        .annotate(
+            group=Case(
+                When(in_group, then=Value(0)),
+                When(same_section, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("group", "-published_at", "-id")[: len(Language) + 2 * RELATED]
+    )
+    versions, related = {story.language: story}, []
+    for row in rows:
+        if row.group == 0:
+            versions.setdefault(row.language, row)
+        else:
+            related.append(row)
+    return versions, related[:RELATED]
+
+
+def gone(request):
+    return render(
+        request,
+        "410.html",
+        page_context(request, title=_("This story has been withdrawn"), versions={}),
+        status=410,
+    )
+
+
+@public_page
+def story_detail(request, category, slug):
+    story = (
+        Story.objects.select_related("category", "source", "hero_image")
+        .filter(slug=slug)
+        .first()
+    )
+    if story is None:
+        moved = (
+            StoryRedirect.objects.select_related("story__category")
+            .filter(old_path=request.path)
+            .first()
+        )
+        if moved is not None and moved.story.is_public:
+            return redirect(moved.story.get_absolute_url(), permanent=True)
+        if moved is not None and moved.story.is_withdrawn:
+            return gone(request)
+        raise Http404
+    if not story.is_public:
+        if story.is_withdrawn:
+            return gone(request)
+        raise Http404
+    if story.language != language() or story.category.slug != category:
+        return redirect(story.get_absolute_url(), permanent=True)
+    return story_page(request, story)
+
+
+def story_page(request, story):
+    """Render a story as readers see it (previews of drafts use it too)."""
+    authors = list(story.authors.all())
+    tags = list(story.tags.all())
+    corrections = list(story.corrections.order_by("created_at"))
+    versions, related = _neighbours(story)
+    attach_renditions([story, *related])
+    crumbs = [
+        (story.category.display_name, story.category.get_absolute_url()),
+        (story.headline, None),
+    ]
+    context = page_context(
+        request,
+        title=story.headline,
+        description=story.dek or story.body_text[:300],
+        breadcrumbs=crumbs,
+        versions={code: s.get_absolute_url() for code, s in versions.items()},
+    )
+    canonical = context["canonical"]
+    context.update(
+        story=story,
+        authors=authors,
+        tags=tags,
+        corrections=corrections,
+        related=related,
+        og_type="article",
+        json_ld=news_article_ld(request, story, authors, corrections, canonical),
+        share=share_links(canonical, story.headline),
+    )
+    response = render(request, "articles/story_detail.html", context)
+    response.read_story_id = story.pk
+    return response
+
+
+def _image_ld(request, image):
+    from articles.templatetags.newsroom import image_url
+
+    return {
+        "@type": "ImageObject",
+        "url": image_url(image, request),
+        "caption": image.caption or image.alt_text,
+    }
+
+
+def news_article_ld(request, story, authors, corrections, canonical) -> dict:
+    """Return schema.org NewsArticle data for a story page."""
+    site = settings.NEWSROOM_SITE_NAME
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        "url": canonical,
+        "headline": story.headline[:110],
+        "description": story.dek or story.body_text[:300],
+        "inLanguage": story.language,
+        "datePublished": timezone.localtime(story.published_at).isoformat(),
+        "dateModified": timezone.localtime(
+            max(story.updated_at, story.published_at)
+        ).isoformat(),
+        "articleSection": story.category.display_name,
+        "author": [
+            {
+                "@type": "Person",
+                "name": a.name,
+                "url": request.build_absolute_uri(a.get_absolute_url()),
+            }
+            for a in authors
+        ]
+        or [{"@type": "Organization", "name": site}],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": site,
+            "url": request.build_absolute_uri(reverse("articles:home")),
+            "logo": {
+                "@type": "ImageObject",
+                "url": request.build_absolute_uri(static("img/publisher-logo.png")),
+                "width": 600,
+                "height": 60,
+            },
+        },
+    }
+    if story.hero_image_id:
+        data["image"] = [_image_ld(request, story.hero_image)]
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": c.note,
+                "datePublished": timezone.localtime(c.created_at).isoformat(),
+            }
+            for c in corrections
+        ]
+    return data
+
+
+def share_links(url: str, title: str) -> list[tuple[str, str]]:
+    """Return (network, address) pairs to share a story without any script."""
+    from urllib.parse import quote
+
+    u, t = quote(url, safe=""), quote(title, safe="")
+    return [
+        ("Telegram", f"https://t.me/share/url?url={u}&text={t}"),
+        ("WhatsApp", f"https://wa.me/?text={t}%20{u}"),
+        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={u}"),
+        ("X", f"https://x.com/intent/post?url={u}&text={t}"),
+        ("VK", f"https://vk.com/share.php?url={u}&title={t}"),
+        (_("Email"), f"mailto:?subject={t}&body={u}"),
+    ]

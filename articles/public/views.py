@@ -1,0 +1,396 @@
+"""TODO"""
+
+import calendar
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import F, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse, translate_url
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from articles.models import (
+    CALENDAR_YEARS,
+    Author,
+    Category,
+    Correction,
+    Rendition,
+    Source,
+    Story,
+    Tag,
+    day_start,
+)
+from articles.public import reads
+from articles.public.page_cache import public_page
+
+PAGE_SIZE = 20
+
+
+HOME_LATEST = 13
+
+
+BLOCK_SIZE = 4
+
+
+RAIL_SIZE = 8
+
+
+# Section blocks and related stories are drawn from this many newest stories of a
+# language, so their cost stays the same however large the archive grows.
+RECENT_WINDOW = 300
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+OG_LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_US"}
+
+
+def language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def recent_cutoff(lang: str):
+    """Return (as SQL) the publication time of the RECENT_WINDOW-th newest story."""
+    newest = (
+        Story.objects.published()
+        .in_language(lang)
+        .order_by("-published_at")
+        .values("published_at")[RECENT_WINDOW - 1 : RECENT_WINDOW]
+    )
+    return Coalesce(Subquery(newest), Value(EPOCH))
+
+
+def public_stories():
+    """Return the stories of the reader's language, loaded as list cards need."""
+    return (
+        Story.objects.published()
+        .in_language(language())
+        .select_related("category", "hero_image")
+        .defer("body", "body_text")
+    )
+
+
+def attach_renditions(stories) -> None:
+    """Load the renditions of every hero picture on a page in one query."""
+    images = [s.hero_image for s in stories if s.hero_image_id]
+    if not images:
+        return
+    found = defaultdict(list)
+    for rendition in Rendition.objects.filter(image_id__in={i.pk for i in images}):
+        found[rendition.image_id].append(rendition)
+    for image in images:
+        image.rendition_list = found[image.pk]
+
+
+def language_links(request, versions=None) -> list[dict]:
+    """Return this page in every language: the switcher and hreflang alternates."""
+    links, current = [], language()
+    for code, name in settings.LANGUAGES:
+        # translate_url resolves the path in the page's own language, so first.
+        url = None if versions is not None else translate_url(request.path, code)
+        with translation.override(code):
+            if versions is not None:
+                url = versions.get(code)
+                exists = url is not None
+                url = url or reverse("articles:home")
+            else:
+                # A path that does not resolve (a 404) is not translated.
+                exists = code == current or url != request.path
+                url = url if exists else reverse("articles:home")
+            links.append(
+                {
+                    "code": code,
+                    "name": translation.gettext(name),
+                    "read_label": translation.gettext("Read this story in English"),
+                    "url": url,
+                    "absolute": request.build_absolute_uri(url),
+                    "exists": exists,
+                    "current": code == current,
+                }
+            )
+    return links
+
+
+def page_context(request, *, title, description="", breadcrumbs=(), versions=None):
+    """Return what base.html needs to head, title and link a page."""
+    return {
+        "title": title,
+        "description": description
+        or _("News of Kazakhstan and the world in Kazakh, Russian and English."),
+        "canonical": request.build_absolute_uri(request.path),
+        "languages": language_links(request, versions),
+        "breadcrumbs": breadcrumbs,
+        "site_name": settings.NEWSROOM_SITE_NAME,
+        "og_locale": OG_LOCALES.get(language(), "kk_KZ"),
+    }
+
+
+class CappedPaginator(Paginator):
+    """Count at most MAX_PAGES pages, so a list costs the same however long it is.
+
+    Older stories stay reachable through the date archive.
+    """
+
+    MAX_PAGES = 50
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.per_page * self.MAX_PAGES].count()
+
+
+def story_list(request, stories, *, title, description="", breadcrumbs=(), **extra):
+    """Render one page of a list of stories."""
+    page = CappedPaginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
+    stories = list(page.object_list)
+    attach_renditions(stories)
+    context = page_context(
+        request, title=title, description=description, breadcrumbs=breadcrumbs
+    )
+    if page.number > 1:
+        context["title"] = _("%(title)s, page %(number)s") % {
+            "title": title,
+            "number": page.number,
+        }
+        context["canonical"] += f"?page={page.number}"
+    rail = (
+        Story.objects.published()
+        .in_language(language())
+        .select_related("category")
+        .only("headline", "slug", "language", "published_at", "category__slug")
+        .order_by("-published_at")[:RAIL_SIZE]
+    )
+    return render(
+        request,
+        "articles/story_list.html",
+        {
+            **context,
+            "heading": title,
+            "page": page,
+            "stories": stories,
+            "rail_latest": list(rail),
+            "most_read": list(reads.most_read(language())),
+            **extra,
+        },
+    )
+
+
+@public_page
+def home(request):
+    lang = language()
+    latest = list(public_stories().order_by("-published_at")[:HOME_LATEST])
+    # An editor's featured story leads the page while it is among the newest.
+    featured = next((s for s in latest if s.featured), None)
+    if featured is not None:
+        latest.remove(featured)
+        latest.insert(0, featured)
+    ranked = (
+        public_stories()
+        .filter(category__parent__isnull=True, published_at__gte=recent_cutoff(lang))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("category_id")],
+                order_by=[F("published_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=BLOCK_SIZE)
+    )
+    by_category = defaultdict(list)
+    for story in ranked:
+        by_category[story.category_id].append(story)
+    sections = []
+    for category in Category.objects.filter(parent__isnull=True):
+        if by_category.get(category.pk):
+            sections.append({"category": category, "stories": by_category[category.pk]})
+    most_read = list(reads.most_read(lang))
+    attach_renditions([*latest, *(s for b in sections for s in b["stories"])])
+    context = page_context(
+        request,
+        title=settings.NEWSROOM_SITE_NAME,
+        description=_(
+            "%(site)s: news of Kazakhstan and the world — politics, economy, "
+            "society, culture and sport."
+        )
+        % {"site": settings.NEWSROOM_SITE_NAME},
+    )
+    return render(
+        request,
+        "articles/home.html",
+        {
+            **context,
+            "is_home": True,
+            "lead": latest[0] if latest else None,
+            "top": latest[1:5],
+            "latest": latest[5:],
+            "sections": sections,
+            "most_read": most_read,
+        },
+    )
+
+
+@public_page
+def category_detail(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    return story_list(
+        request,
+        public_stories().filter(category=category),
+        title=category.display_name,
+        description=category.description
+        or _("Latest news in the section “%(name)s”.")
+        % {"name": category.display_name},
+        breadcrumbs=[(category.display_name, None)],
+        category=category,
+        feed_url=reverse("articles:category_feed", kwargs={"slug": slug}),
+    )
+
+
+@public_page
+def source_detail(request, slug):
+    source = get_object_or_404(Source, slug=slug)
+    return story_list(
+        request,
+        public_stories().filter(source=source),
+        title=_("All stories from %(name)s") % {"name": source.name},
+        description=source.description
+        or _("Stories published with the source %(name)s.") % {"name": source.name},
+        breadcrumbs=[(source.name, None)],
+        source=source,
+        feed_url=reverse("articles:source_feed", kwargs={"slug": slug}),
+    )
+
+
+@public_page
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    return story_list(
+        request,
+        public_stories().filter(tags=tag),
+        title=tag.name,
+        description=_("Stories tagged “%(name)s”.") % {"name": tag.name},
+        breadcrumbs=[(tag.name, None)],
+        tag=tag,
+    )
+
+
+@public_page
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    return story_list(
+        request,
+        public_stories().filter(authors=author),
+        title=author.name,
+        description=author.bio or _("Stories by %(name)s.") % {"name": author.name},
+        breadcrumbs=[(author.name, None)],
+        author=author,
+    )
+
+
+@public_page
+def archive(request, year, month=None, day=None):
+    if year not in CALENDAR_YEARS:
+        raise Http404
+    try:
+        if day is not None:
+            start_day = date(year, month, day)
+            end_day = start_day + timedelta(days=1)
+        elif month is not None:
+            start_day = date(year, month, 1)
+            end_day = start_day + timedelta(days=calendar.monthrange(year, month)[1])
+        else:
+            start_day, end_day = date(year, 1, 1), date(year + 1, 1, 1)
+    except (ValueError, OverflowError):
+        raise Http404 from None
+    stories = public_stories().filter(
+        published_at__gte=day_start(start_day), published_at__lt=day_start(end_day)
+    )
+    year_label = str(year)
+    crumbs = [(_("Archive"), None)]
+    if day is not None:
+        title = date_format(start_day, "DATE_FORMAT")
+        crumbs = [
+            (year_label, reverse("articles:archive_year", args=[year])),
+            (date_format(start_day, "YEAR_MONTH_FORMAT"),
+             reverse("articles:archive_month", args=[year, month])),
+            (title, None),
+        ]  # fmt: skip
+    elif month is not None:
+        title = date_format(start_day, "YEAR_MONTH_FORMAT")
+        crumbs = [
+            (year_label, reverse("articles:archive_year", args=[year])),
+            (title, None),
+        ]
+    else:
+        title = year_label
+        crumbs = [(title, None)]
+    periods = []
+    if day is None:
+        kind = "day" if month is not None else "month"
+        for moment in stories.datetimes("published_at", kind, order="DESC"):
+            local = timezone.localtime(moment)
+            if kind == "day":
+                periods.append(
+                    (
+                        date_format(local, "MONTH_DAY_FORMAT"),
+                        reverse(
+                            "articles:archive_day",
+                            args=[local.year, local.month, local.day],
+                        ),
+                    )
+                )
+            else:
+                periods.append(
+                    (
+                        date_format(local, "YEAR_MONTH_FORMAT"),
+                        reverse(
+                            "articles:archive_month", args=[local.year, local.month]
+                        ),
+                    )
+                )
+    return story_list(
+        request,
+        stories.order_by("-published_at"),
+        title=_("News of %(period)s") % {"period": title},
+        breadcrumbs=crumbs,
+        periods=periods,
+    )
+
+
+@public_page
+def corrections(request):
+    notes = (
+        Correction.objects.filter(
+            story__in=Story.objects.published().in_language(language())
+        )
+        .select_related("story__category")
+        .order_by("-created_at", "-id")
+    )
+    page = CappedPaginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = page_context(
+        request,
+        title=_("Corrections"),
+        description=_("Every correction made to our published stories."),
+        breadcrumbs=[(_("Corrections"), None)],
+    )
+    return render(
+        request,
+        "articles/corrections.html",
+        {**context, "page": page, "corrections": page.object_list},
+    )
+
+
+def page_not_found(request, exception=None):
+    return render(
+        request,
+        "404.html",
+        page_context(request, title=_("Page not found"), versions={}),
+        status=404,
+    )

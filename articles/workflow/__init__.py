@@ -1,0 +1,13 @@
+"""
+The editorial workflow: who may do what to a story, and the only code that changes
+its status.
+
+- ``rules``: the actions (submit, approve, publish…), who may take them and in which
+  state (``available_actions``, ``can_edit``, ``can_preview``, ``state_of``);
+- ``services``: ``story_transition``, ``story_save``, ``story_add_note``,
+  ``story_publish_imported``: every move under a row lock, with an event row;
+- ``queues``: counts per state, the review queue, a journalist's own stories;
+- ``notifications``: mail to authors and editors after a move;
+- ``revisions``: versions of a story, their comparison and restore;
+- ``roles``: the Journalist, Editor and Chief editor groups and their permissions.
+"""

@@ -1,0 +1,269 @@
+"""
+The editorial workflow: the only code that changes a story's status.
+
+Every rule about who may do what to a story lives here; views, admin and templates
+ask this module (``available_actions``, ``can_edit``) and call ``story_transition``.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.core import cache as caching
+from articles.core.clock import NEWSROOM_TZ, newsroom_time
+from articles.models import Correction, Status, Story, StoryEvent, StoryNote
+from articles.workflow import notifications
+from articles.workflow.rules import (
+    ACTIONS,
+    ERROR_CANNOT_EDIT,
+    ERROR_NOT_ALLOWED,
+    ERROR_NOTE_EMPTY,
+    ERROR_NOTE_NOT_ALLOWED,
+    ERROR_NOTE_REQUIRED,
+    ERROR_TIME_IN_PAST,
+    ERROR_TIME_REQUIRED,
+    ERROR_WRONG_STATE,
+    SCHEDULED,
+    can_edit,
+    can_note,
+    may,
+    state_label,
+    state_of,
+)
+
+ERROR_STALE = _(
+    "%(who)s saved this story at %(when)s, after you opened it. Your changes were "
+    "not saved, so that theirs are not overwritten: compare below, then reload the "
+    "story and apply your changes again."
+)
+
+
+# Written into the audit trail, so that it tells which times a move went between.
+NOTE_RESCHEDULED = _("Publication time moved from %(old)s to %(new)s (%(zone)s).")
+
+
+NOTE_PUBLISHED_EARLY = _("Was scheduled for %(old)s (%(zone)s); published at once.")
+
+
+def story_transition(
+    *,
+    story_id: int,
+    user,
+    action: str,
+    note: str = "",
+    publish_at: datetime | None = None,
+    notify: bool = True,
+) -> Story:
+    """Move a story along the workflow, write the audit entry, and return the story.
+
+    notify=False leaves out the e-mail: bulk imports report in their own summary
+    rather than mailing the desk once per story.
+
+    Raise PermissionDenied or ValidationError, changing nothing, when the move is
+    not allowed.
+    """
+    try:
+        act = ACTIONS[action]
+    except KeyError:
+        raise ValidationError(_("Unknown action.")) from None
+    note = (note or "").strip()
+    with transaction.atomic():
+        story = Story.objects.select_for_update().get(pk=story_id)
+        if not may(user, act, story):
+            raise PermissionDenied(ERROR_NOT_ALLOWED % {"action": act.label.lower()})
+        # One clock for the whole move: a story due a moment ago is published,
+        # no longer scheduled, and can no longer be rescheduled.
+        now = timezone.now()
+        state = state_of(story, now)
+        if state not in act.sources:
+            raise ValidationError(
+                ERROR_WRONG_STATE,
+                params={"status": state_label(state), "action": act.label},
+            )
+        if act.note_required and not note:
+            raise ValidationError(ERROR_NOTE_REQUIRED, code="note_required")
+        was_due_at = story.published_at
+        if act.needs_time:
+            if publish_at is None:
+                raise ValidationError(ERROR_TIME_REQUIRED, code="time_required")
+            if publish_at <= now:
+                raise ValidationError(ERROR_TIME_IN_PAST, code="time_in_past")
+            story.published_at = publish_at
+        elif act.name in ("publish", "publish_scheduled"):
+            story.published_at = now
+        elif act.name == "unpublish" and state == SCHEDULED:
+            # A cancelled schedule: readers never saw the story, so it was never out.
+            story.published_at = None
+        if act.name == "reschedule":
+            note = _join(NOTE_RESCHEDULED, note, old=was_due_at, new=publish_at)
+        elif act.name == "publish_scheduled":
+            note = _join(NOTE_PUBLISHED_EARLY, note, old=was_due_at)
+        from_status = story.status
+        story.status = act.target
+        story.version += 1
+        story.save(update_fields=["status", "published_at", "version", "updated_at"])
+        event = StoryEvent.objects.create(
+            story=story,
+            actor=user,
+            action=act.name,
+            from_status=from_status,
+            to_status=act.target,
+            note=note,
+            created_at=now,
+        )
+        if act.name == "correct":
+            Correction.objects.create(
+                story=story, note=note, created_by=user, created_at=now
+            )
+        transaction.on_commit(caching.purge_public)
+        if notify:
+            transaction.on_commit(lambda: notifications.story_moved(event_id=event.pk))
+    return story
+
+
+def _join(template, note: str, **times: datetime) -> str:
+    """Return the audit note: what happened to the publication time, then note."""
+    params = {
+        name: newsroom_time(value).strftime("%d.%m.%Y %H:%M")
+        for name, value in times.items()
+    }
+    line = str(template) % {**params, "zone": NEWSROOM_TZ.key}
+    return f"{line}\n{note}" if note else line
+
+
+def story_publish_imported(
+    *, story_id: int, user, published_at: datetime, note: str = ""
+) -> Story:
+    """Publish an imported story under its original publication time.
+
+    For imports of archives only (story files with ``--publish``, WordPress posts
+    that were already published): the "publish" action stamps the present time,
+    which would put years-old stories at the top of every list. The same rights and
+    states as "publish" apply, and the event is written the same way.
+    """
+    act = ACTIONS["publish"]
+    if timezone.is_naive(published_at):
+        raise ValidationError(ERROR_TIME_REQUIRED, code="time_required")
+    with transaction.atomic():
+        story = Story.objects.select_for_update().get(pk=story_id)
+        if not may(user, act, story):
+            raise PermissionDenied(ERROR_NOT_ALLOWED % {"action": act.label.lower()})
+        if story.status not in act.sources:
+            raise ValidationError(
+                ERROR_WRONG_STATE,
+                params={"status": story.get_status_display(), "action": act.label},
+            )
+        from_status = story.status
+        story.status = act.target
+        story.published_at = published_at
+        story.version += 1
+        story.save(update_fields=["status", "published_at", "version", "updated_at"])
+        StoryEvent.objects.create(
+            story=story,
+            actor=user,
+            action=act.name,
+            from_status=from_status,
+            to_status=act.target,
+            note=(note or "").strip(),
+            created_at=timezone.now(),
+        )
+        transaction.on_commit(caching.purge_public)
+    return story
+
+
+class StaleEdit(ValidationError):
+    """A save based on an older version of the story than the stored one."""
+
+    def __init__(self, story: Story, who: str, when: datetime):
+        super().__init__(
+            ERROR_STALE,
+            code="stale",
+            params={
+                "who": who,
+                "when": newsroom_time(when).strftime("%d.%m.%Y %H:%M:%S"),
+            },
+        )
+        self.story = story
+
+
+def last_change(story: Story) -> tuple[str, datetime]:
+    """Return who last changed the story (content or status) and when."""
+    from reversion.models import Version
+
+    version = (
+        Version.objects.get_for_object(story)
+        .select_related("revision__user")
+        .order_by("-revision__date_created")
+        .first()
+    )
+    event = story.events.select_related("actor").order_by("-created_at").first()
+    candidates = []
+    if version is not None:
+        candidates.append((version.revision.date_created, version.revision.user))
+    if event is not None:
+        candidates.append((event.created_at, event.actor))
+    if not candidates:
+        return str(_("Someone")), story.updated_at
+    when, who = max(candidates, key=lambda c: c[0])
+    return (who.get_full_name() or who.get_username()) if who else str(
+        _("Someone")
+    ), when
+
+
+def story_lock_for_edit(*, story_id: int, user, expected_version: int | None) -> Story:
+    """Lock the stored story for a save; refuse if user may not edit it or it moved on.
+
+    Call inside a transaction: the row stays locked until it ends, so of two people
+    saving the same version only the first succeeds.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("story_lock_for_edit() needs a transaction.")
+    story = Story.objects.select_for_update().get(pk=story_id)
+    if not can_edit(user, story):
+        raise PermissionDenied(ERROR_CANNOT_EDIT)
+    if expected_version != story.version:
+        who, when = last_change(story)
+        raise StaleEdit(story, who, when)
+    return story
+
+
+def story_save(*, story: Story, user, expected_version: int | None = None) -> Story:
+    """Save an edited story (content only), refusing edits based on an old version."""
+    with transaction.atomic():
+        if story.pk is None:
+            if not can_edit(user, story):
+                raise PermissionDenied(ERROR_CANNOT_EDIT)
+            story.created_by = user
+            story.status = Status.DRAFT
+            story.version = 1
+            story.save()
+            return story
+        stored = story_lock_for_edit(
+            story_id=story.pk, user=user, expected_version=expected_version
+        )
+        # Status and publication time belong to story_transition, never to a form.
+        story.status = stored.status
+        story.published_at = stored.published_at
+        story.created_by_id = stored.created_by_id
+        story.version = stored.version + 1
+        story.save()
+        if stored.is_public:
+            transaction.on_commit(caching.purge_public)
+    return story
+
+
+def story_add_note(*, story_id: int, user, text: str) -> StoryNote:
+    """Add a note to a story's internal thread."""
+    text = (text or "").strip()
+    story = Story.objects.get(pk=story_id)
+    if not can_note(user, story):
+        raise PermissionDenied(ERROR_NOTE_NOT_ALLOWED)
+    if not text:
+        raise ValidationError(ERROR_NOTE_EMPTY, code="empty")
+    note = StoryNote(story=story, author=user, text=text, created_at=timezone.now())
+    note.full_clean()
+    note.save()
+    return note
