@@ -24,8 +24,13 @@ class Language(models.TextChoices):
     ENGLISH = "en", _("English")
 
 
+def active_language() -> str:
+    """Return the code of the language this request is served in: kk, ru or en."""
+    return (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+
+
 class Status(models.TextChoices):
-    """Where a story stands in the editorial flow. Only workflow.py changes it."""
+    """Where a story stands in the editorial flow. Only workflow.services changes it."""
 
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "in_review", _("In review")
@@ -55,7 +60,7 @@ class LocalizedNameMixin:
     """Give a name in the reader's language, falling back to the Kazakh one."""
 
     def localized(self, field: str, language: str | None = None) -> str:
-        language = (language or translation.get_language() or "kk")[:2]
+        language = (language or active_language())[:2]
         return (
             language != "kk" and getattr(self, f"{field}_{language}", "")
         ) or getattr(self, field)
@@ -411,16 +416,7 @@ class Story(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_text"}
-        moves = update_fields is None or {
-            "slug",
-            "category",
-            "category_id",
-            "language",
-        } & set(update_fields)
-        old_url = self._public_url_in_database() if moves else ""
         super().save(*args, **kwargs)
-        if old_url:
-            self._remember_old_url(old_url)
 
     def get_absolute_url(self):
         with translation.override(self.language):
@@ -428,37 +424,6 @@ class Story(models.Model):
                 "articles:story",
                 kwargs={"category": self.category.slug, "slug": self.slug},
             )
-
-    def _public_url_in_database(self) -> str:
-        """Return the stored address of a story readers have seen, if any."""
-        if self.pk is None or not self.slug_is_fixed:
-            return ""
-        stored = (
-            Story.objects.filter(pk=self.pk)
-            .values("slug", "language", "status", "category__slug")
-            .first()
-        )
-        if stored is None or stored["status"] not in (
-            Status.PUBLISHED,
-            Status.UNPUBLISHED,
-        ):
-            return ""
-        with translation.override(stored["language"]):
-            return reverse(
-                "articles:story",
-                kwargs={"category": stored["category__slug"], "slug": stored["slug"]},
-            )
-
-    def _remember_old_url(self, old_url: str) -> None:
-        # Kept here, not in a service: every code path that renames or moves a
-        # published story must leave its old address answering with a redirect.
-        new_url = self.get_absolute_url()
-        if new_url == old_url:
-            return
-        StoryRedirect.objects.filter(old_path=new_url).delete()
-        StoryRedirect.objects.update_or_create(
-            old_path=old_url, defaults={"story": self}
-        )
 
     def attribution(self) -> str:
         return self.source.attribution(self.language) if self.source_id else ""

@@ -236,6 +236,8 @@ NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "TuraNews")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 # Whole public pages are cached for anonymous readers; off only to measure or debug.
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
+# How long a signed share link to a draft's preview opens it (3 days).
+NEWSROOM_SHARE_LINK_SECONDS = 3 * 24 * 3600
 
 # Images: what an upload may be. Checked with Pillow before anything is stored.
 IMAGE_ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles.models import Author, Category, Image, Source, Status, Story
+from articles.search import index as search_index
 from articles.workflow import roles
 
 _counter = itertools.count(1)
@@ -53,7 +54,10 @@ def make_source(name="TuraNews", **fields):
 
 
 def make_story(headline=None, *, status=Status.DRAFT, published_at=None, **fields):
-    """Create a story directly in a given state (tests only: bypasses the workflow)."""
+    """Create a story directly in a given state (tests only: bypasses the workflow).
+
+    Like the services, it writes the story's search index entry.
+    """
     if "category" not in fields:
         fields["category"] = make_category()
     if status == Status.PUBLISHED and published_at is None:
@@ -65,6 +69,7 @@ def make_story(headline=None, *, status=Status.DRAFT, published_at=None, **field
         published_at=published_at,
         **fields,
     )
+    search_index.index_stories([story.pk])
     if authors:
         story.authors.set(authors)
     return story

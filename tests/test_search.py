@@ -15,6 +15,7 @@ from articles.search import forms as search_forms
 from articles.search import index as search_index
 from articles.search import query as search_query
 from articles.search import results as search_results
+from articles.workflow import services
 from tests.factories import (
     make_author,
     make_category,
@@ -157,7 +158,9 @@ class TestIndexSync:
         story = make_story("Ескі тақырып", status=PUBLISHED)
         story.headline = "Жаңа тақырып"
         story.body = "<p>Мұнай бағасы өсті</p>"
-        story.save()
+        services.story_save(
+            story=story, user=make_editor(), expected_version=story.version
+        )
         assert found("ескі") == []
         assert found("мұнай") == ["Жаңа тақырып"]
         story.delete()
@@ -189,16 +192,52 @@ class TestIndexSync:
         story.authors.clear()
         assert found("момышулы") == []
 
-    def test_workflow_saves_keep_visibility_in_step(self):
-        story = make_story("Жасырын жаңалық", status=Status.DRAFT)
+    def test_workflow_moves_keep_visibility_in_step(self):
+        story = make_story("Жасырын жаңалық", status=Status.IN_REVIEW)
+        editor = make_editor()
         assert found("жасырын") == []
-        story.status = PUBLISHED
-        story.published_at = timezone.now() - timedelta(minutes=1)
-        story.save(update_fields=["status", "published_at", "version", "updated_at"])
+        services.story_transition(story_id=story.pk, user=editor, action="publish")
         assert found("жасырын") == ["Жасырын жаңалық"]
-        story.status = Status.UNPUBLISHED
-        story.save(update_fields=["status", "version", "updated_at"])
+        services.story_transition(
+            story_id=story.pk, user=editor, action="unpublish", note="Қате"
+        )
         assert found("жасырын") == []
+
+    def test_transitions_copy_visibility_into_the_index(self):
+        """PostgreSQL reads status and time from its index: moves must write them."""
+        story = make_story("Көшірме жаңалық", status=Status.IN_REVIEW)
+        services.story_transition(
+            story_id=story.pk, user=make_editor(), action="publish"
+        )
+        with connection.cursor() as cursor:
+            if connection.vendor != "postgresql":
+                cursor.execute(
+                    f"SELECT count(*) FROM {search_index.INDEX_TABLE} WHERE rowid = %s",
+                    [story.pk],
+                )
+                assert cursor.fetchone() == (1,)
+                return
+            cursor.execute(
+                f"SELECT status, published_at FROM {search_index.INDEX_TABLE} "
+                "WHERE story_id = %s",
+                [story.pk],
+            )
+            story.refresh_from_db()
+            assert cursor.fetchone() == (Status.PUBLISHED, story.published_at)
+
+    def test_saves_cost_no_query_to_detect_a_rename(self, django_assert_num_queries):
+        tag = Tag.objects.create(name="спорт")
+        story = make_story("Жаңалық", status=PUBLISHED)
+        story.tags.add(tag)
+        tag = Tag.objects.get(pk=tag.pk)
+        story = Story.objects.get(pk=story.pk)
+        with django_assert_num_queries(1):  # the UPDATE, nothing else
+            tag.save()
+        with django_assert_num_queries(1):
+            story.save()
+        tag.name = "футбол"
+        tag.save()
+        assert found("футбол") == ["Жаңалық"]
 
     def test_a_stale_index_never_shows_a_hidden_story(self, client):
         story = make_story("Жасырын жаңалық", status=PUBLISHED)

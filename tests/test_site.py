@@ -12,8 +12,9 @@ from django.utils import timezone, translation
 from articles.core import cache as caching
 from articles.models import Rendition, Status, StoryReads, StoryRedirect
 from articles.public import reads
+from articles.workflow import services
 
-from .factories import make_category, make_story
+from .factories import make_category, make_editor, make_story
 from .site_data import (
     CORRECTION_NOTE,
     DRAFT_HEADLINE,
@@ -193,17 +194,24 @@ def test_story_in_another_languages_prefix_redirects_to_its_own(client, site):
     assert response["Location"] == site.kk.get_absolute_url()
 
 
+def edit(story, **changes):
+    """Save changes to story as an editor would, through the workflow's service."""
+    for name, value in changes.items():
+        setattr(story, name, value)
+    return services.story_save(
+        story=story, user=make_editor(), expected_version=story.version
+    )
+
+
 def test_changed_category_and_slug_answer_301(client, site):
     old = site.kk.get_absolute_url()
-    site.kk.category = site.other_category
-    site.kk.save()
+    edit(site.kk, category=site.other_category)
     moved = site.kk.get_absolute_url()
     assert moved != old
     response = client.get(old)
     assert response.status_code == 301
     assert response["Location"] == moved
-    site.kk.slug = "zhana-aurukhana"
-    site.kk.save()
+    edit(site.kk, slug="zhana-aurukhana")
     for address in (old, moved):
         response = client.get(address)
         assert response.status_code == 301
@@ -213,15 +221,35 @@ def test_changed_category_and_slug_answer_301(client, site):
 
 
 def test_renaming_a_draft_leaves_no_redirect(site):
-    site.draft.slug = "another-slug"
-    site.draft.save()
+    edit(site.draft, slug="another-slug")
     assert not StoryRedirect.objects.exists()
+
+
+def test_saving_a_story_elsewhere_writes_no_redirect(client, site):
+    """Only the service that changes an address writes the redirect, not save()."""
+    old = site.kk.get_absolute_url()
+    site.kk.slug = "saved-around-the-service"
+    site.kk.save()
+    assert not StoryRedirect.objects.exists()
+    assert client.get(old).status_code == 404
+
+
+def test_moving_back_to_an_old_address_drops_its_redirect(client, site):
+    first_slug, first = site.kk.slug, site.kk.get_absolute_url()
+    edit(site.kk, slug="for-a-while")
+    meanwhile = site.kk.get_absolute_url()
+    edit(site.kk, slug=first_slug)
+    assert site.kk.get_absolute_url() == first
+    assert client.get(first).status_code == 200
+    assert not StoryRedirect.objects.filter(old_path=first).exists()
+    response = client.get(meanwhile)
+    assert response.status_code == 301
+    assert response["Location"] == first
 
 
 def test_redirect_of_a_withdrawn_story_is_gone_not_a_redirect(client, site):
     old = site.withdrawn.get_absolute_url()
-    site.withdrawn.slug = "renamed-withdrawn"
-    site.withdrawn.save()
+    edit(site.withdrawn, slug="renamed-withdrawn")
     assert client.get(old).status_code == 410
 
 

@@ -85,9 +85,7 @@ class DeskViewsMixin:
         if state == rules.SCHEDULED:
             text = _("“%(headline)s” is scheduled for %(time)s (%(zone)s).") % {
                 "headline": moved.headline,
-                "time": clock.newsroom_time(moved.published_at).strftime(
-                    "%d.%m.%Y %H:%M"
-                ),
+                "time": clock.newsroom_strftime(moved.published_at),
                 "zone": clock.NEWSROOM_TZ.key,
             }
         self.message_user(request, text, messages.SUCCESS)
@@ -158,9 +156,7 @@ class DeskViewsMixin:
                     url,
                     _("valid until %(time)s (%(zone)s).")
                     % {
-                        "time": clock.newsroom_time(preview.share_expires()).strftime(
-                            "%d.%m.%Y %H:%M"
-                        ),
+                        "time": clock.newsroom_strftime(preview.share_expires()),
                         "zone": clock.NEWSROOM_TZ.key,
                     },
                 ),

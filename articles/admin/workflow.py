@@ -134,8 +134,8 @@ class WorkflowAdminMixin(DeskViewsMixin):
                 workflow_needs_note=any(a.note_required for a in actions),
                 workflow_needs_time=any(a.needs_time for a in actions),
                 # Rescheduling starts from the time already set.
-                publish_at_initial=clock.newsroom_time(obj.published_at).strftime(
-                    "%Y-%m-%dT%H:%M"
+                publish_at_initial=clock.newsroom_strftime(
+                    obj.published_at, clock.FORM_INPUT
                 )
                 if state == rules.SCHEDULED
                 else "",

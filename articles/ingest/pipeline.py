@@ -34,6 +34,7 @@ from articles.models import (
     StoryRedirect,
     unique_slug,
 )
+from articles.search import index as search_index
 from articles.workflow import services
 
 # Limits on what one item may carry; anything larger is refused, not truncated.
@@ -271,6 +272,7 @@ def _write(
     story.slug = _free_slug(item.slug_hint or item.headline)
     story.hero_image = item.hero_image
     story.save()
+    search_index.index_stories([story.pk])
     if item.tags:
         story.tags.set(catalog.tags(item.tags))
     if item.authors:
@@ -364,6 +366,7 @@ def _update_or_skip(
     if not unchanged:
         _fill(story, item, catalog)
         story.save()
+        search_index.index_stories([story.pk])
         story.tags.set(catalog.tags(item.tags))
         if item.authors:
             story.authors.set(catalog.authors(item.authors))

@@ -9,13 +9,12 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
-from django.conf import settings
 from django.utils.translation import gettext_lazy
 
+from articles.core.clock import NEWSROOM_TZ
 from articles.ingest.summary import ItemError
 
 MAX_WXR_BYTES = 500 * 1024 * 1024
@@ -183,9 +182,7 @@ def _date(element, wp: str) -> datetime | None:
     local = _text(element, f"{wp}post_date")
     if local and not local.startswith("0000"):
         try:
-            return datetime.fromisoformat(local).replace(
-                tzinfo=ZoneInfo(settings.TIME_ZONE)
-            )
+            return datetime.fromisoformat(local).replace(tzinfo=NEWSROOM_TZ)
         except ValueError:
             pass
     pub = _text(element, "pubDate")

@@ -17,9 +17,6 @@ from articles.public import story as story_views
 from articles.workflow.rules import can_preview
 
 SALT = "articles.preview.share"
-SHARE_MAX_AGE = timedelta(
-    seconds=getattr(settings, "NEWSROOM_SHARE_LINK_SECONDS", 3 * 24 * 3600)
-)
 ERROR_PREVIEW_NOT_ALLOWED = _("You may not preview this story.")
 ERROR_LINK_EXPIRED = _("This preview link has expired. Ask the newsroom for a new one.")
 ERROR_LINK_INVALID = _("This preview link is not valid.")
@@ -38,13 +35,18 @@ def share_url(story: Story) -> str:
     return reverse("story_share", kwargs={"token": share_token(story)})
 
 
+def share_max_age() -> timedelta:
+    """Return how long a share link opens its story (NEWSROOM_SHARE_LINK_SECONDS)."""
+    return timedelta(seconds=settings.NEWSROOM_SHARE_LINK_SECONDS)
+
+
 def share_expires(now=None):
-    return (now or timezone.now()) + SHARE_MAX_AGE
+    return (now or timezone.now()) + share_max_age()
 
 
 def story_for_token(token: str) -> Story:
     """Return the story a share token opens; raise signing errors when it opens none."""
-    pk = _signer().unsign(token, max_age=SHARE_MAX_AGE)
+    pk = _signer().unsign(token, max_age=share_max_age())
     try:
         return Story.objects.get(pk=int(pk))
     except (Story.DoesNotExist, ValueError):

@@ -1,6 +1,7 @@
 """The story page: the story, its neighbours, structured data and share links."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Case, Q, Value, When
@@ -11,14 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import Language, Story, StoryRedirect
+from articles.models import Language, Story, active_language
 from articles.public.page_cache import public_page
 from articles.public.views import (
     attach_renditions,
-    language,
     page_context,
     recent_cutoff,
 )
+from articles.templatetags.newsroom import image_url
 
 RELATED = 4
 
@@ -87,21 +88,12 @@ def story_detail(request, category, slug):
         .first()
     )
     if story is None:
-        moved = (
-            StoryRedirect.objects.select_related("story__category")
-            .filter(old_path=request.path)
-            .first()
-        )
-        if moved is not None and moved.story.is_public:
-            return redirect(moved.story.get_absolute_url(), permanent=True)
-        if moved is not None and moved.story.is_withdrawn:
-            return gone(request)
-        raise Http404
+        raise Http404  # an old address: OldAddressRedirectMiddleware answers it
     if not story.is_public:
         if story.is_withdrawn:
             return gone(request)
         raise Http404
-    if story.language != language() or story.category.slug != category:
+    if story.language != active_language() or story.category.slug != category:
         return redirect(story.get_absolute_url(), permanent=True)
     return story_page(request, story)
 
@@ -141,8 +133,6 @@ def story_page(request, story):
 
 
 def _image_ld(request, image):
-    from articles.templatetags.newsroom import image_url
-
     return {
         "@type": "ImageObject",
         "url": image_url(image, request),
@@ -203,8 +193,6 @@ def news_article_ld(request, story, authors, corrections, canonical) -> dict:
 
 def share_links(url: str, title: str) -> list[tuple[str, str]]:
     """Return (network, address) pairs to share a story without any script."""
-    from urllib.parse import quote
-
     u, t = quote(url, safe=""), quote(title, safe="")
     return [
         ("Telegram", f"https://t.me/share/url?url={u}&text={t}"),

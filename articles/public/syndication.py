@@ -6,24 +6,19 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from articles.models import Category, Source, Story
+from articles.models import Category, Source, Story, active_language
 
 FEED_SIZE = 30
-
-
-def language() -> str:
-    return (translation.get_language() or settings.LANGUAGE_CODE)[:2]
 
 
 class LatestStoriesFeed(Feed):
     """The newest public stories in the reader's language."""
 
     def stories(self, obj):
-        return Story.objects.published().in_language(language())
+        return Story.objects.published().in_language(active_language())
 
     def items(self, obj):
         return (

@@ -14,7 +14,6 @@ from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles.models import (
@@ -26,6 +25,7 @@ from articles.models import (
     Source,
     Story,
     Tag,
+    active_language,
     day_start,
 )
 from articles.public import reads
@@ -54,10 +54,6 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 OG_LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_US"}
 
 
-def language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE)[:2]
-
-
 def recent_cutoff(lang: str):
     """Return (as SQL) the publication time of the RECENT_WINDOW-th newest story."""
     newest = (
@@ -73,7 +69,7 @@ def public_stories():
     """Return the stories of the reader's language, loaded as list cards need."""
     return (
         Story.objects.published()
-        .in_language(language())
+        .in_language(active_language())
         .select_related("category", "hero_image")
         .defer("body", "body_text")
     )
@@ -93,7 +89,7 @@ def attach_renditions(stories) -> None:
 
 def language_links(request, versions=None) -> list[dict]:
     """Return this page in every language: the switcher and hreflang alternates."""
-    links, current = [], language()
+    links, current = [], active_language()
     for code, name in settings.LANGUAGES:
         # translate_url resolves the path in the page's own language, so first.
         url = None if versions is not None else translate_url(request.path, code)
@@ -130,7 +126,7 @@ def page_context(request, *, title, description="", breadcrumbs=(), versions=Non
         "languages": language_links(request, versions),
         "breadcrumbs": breadcrumbs,
         "site_name": settings.NEWSROOM_SITE_NAME,
-        "og_locale": OG_LOCALES.get(language(), "kk_KZ"),
+        "og_locale": OG_LOCALES.get(active_language(), "kk_KZ"),
     }
 
 
@@ -163,7 +159,7 @@ def story_list(request, stories, *, title, description="", breadcrumbs=(), **ext
         context["canonical"] += f"?page={page.number}"
     rail = (
         Story.objects.published()
-        .in_language(language())
+        .in_language(active_language())
         .select_related("category")
         .only("headline", "slug", "language", "published_at", "category__slug")
         .order_by("-published_at")[:RAIL_SIZE]
@@ -177,7 +173,7 @@ def story_list(request, stories, *, title, description="", breadcrumbs=(), **ext
             "page": page,
             "stories": stories,
             "rail_latest": list(rail),
-            "most_read": list(reads.most_read(language())),
+            "most_read": list(reads.most_read(active_language())),
             **extra,
         },
     )
@@ -185,7 +181,7 @@ def story_list(request, stories, *, title, description="", breadcrumbs=(), **ext
 
 @public_page
 def home(request):
-    lang = language()
+    lang = active_language()
     latest = list(public_stories().order_by("-published_at")[:HOME_LATEST])
     # An editor's featured story leads the page while it is among the newest.
     featured = next((s for s in latest if s.featured), None)
@@ -368,7 +364,7 @@ def archive(request, year, month=None, day=None):
 def corrections(request):
     notes = (
         Correction.objects.filter(
-            story__in=Story.objects.published().in_language(language())
+            story__in=Story.objects.published().in_language(active_language())
         )
         .select_related("story__category")
         .order_by("-created_at", "-id")

@@ -7,17 +7,16 @@ for "Түркістан"), Latin accents dropped. Query words lose a known Kazak
 English ending and match as prefixes, so "облыс", "облысы" and "облысының" find each
 other. PostgreSQL keeps a stored tsvector per story (``simple`` config on folded text,
 plus ``russian`` stems for Russian stories) behind a GIN index, and a trigram index on
-folded headlines for misspelt queries; SQLite keeps an FTS5 table (unicode61). The index
-is written from Python on every save, in the signal handlers at the bottom of this
-module, so views never touch it.
+folded headlines for misspelt queries; SQLite keeps an FTS5 table (unicode61).
+
+The index is written from Python, never by a database trigger: the services that
+change a story call ``index_stories`` (new text) or ``refresh_filters`` (status,
+publication time, section); ``articles.search.signals`` covers only the writes
+Django makes itself (deletes, many-to-many links, catalogue renames). Views never
+touch it. Long runs of saves can be wrapped in ``bulk_indexing()``.
 
 Results: all words must match; failing that, any word; failing that, words spelt
 alike. Relevance (then recency) orders the newest RANK_WINDOW matches.
-
-QuerySet.update() sends no signals: code that changes indexed text that way must call
-index_stories(), and code that changes status, publication time or category must call
-refresh_filters() (PostgreSQL copies those into its index; the story row still
-decides visibility). Long runs of saves can be wrapped in bulk_indexing().
 """
 
 from __future__ import annotations
@@ -42,15 +41,9 @@ INDEX_TABLE = "articles_story_search"
 MAX_BODY_CHARS = 100_000
 
 
-FIELDS_INDEXED = {"headline", "dek", "body", "body_text", "language", "source"}
-
-
 # Copied into the PostgreSQL index so that a search reads one table; the story row
 # stays the authority on what a reader may see.
 FILTER_COLUMNS = ("status", "published_at", "category_id", "source_id")
-
-
-FIELDS_FILTERED = {"status", "published_at", "category"}
 
 
 @dataclass

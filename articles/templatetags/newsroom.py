@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from articles.core import cache as caching
 from articles.core.renditions import make_renditions, srcset
-from articles.models import Category, Rendition
+from articles.models import Category, Rendition, active_language
 
 register = template.Library()
 
@@ -100,7 +99,7 @@ def page_url(context, number):
 
 @register.simple_tag
 def current_language():
-    return (get_language() or "kk")[:2]
+    return active_language()
 
 
 @register.filter

@@ -4,11 +4,16 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from articles.core.clock import NEWSROOM_TZ, newsroom_strftime
+from articles.models import StoryEvent
+from articles.workflow.rules import ACTIONS
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +48,6 @@ def editors():
 
 
 def _perm_ids(query):
-    from django.contrib.auth.models import Permission
-
     return Permission.objects.filter(query).values("pk")
 
 
@@ -71,8 +74,6 @@ def recipients(event) -> list[str]:
 
 def story_moved(*, event_id: int) -> int:
     """Tell the people concerned about a workflow event; return the mails sent."""
-    from articles.models import StoryEvent
-
     event = StoryEvent.objects.select_related("story", "actor").get(pk=event_id)
     to = recipients(event)
     if not to:
@@ -85,8 +86,6 @@ def story_moved(*, event_id: int) -> int:
     who = (actor.get_full_name() or actor.get_username()) if actor else _("Someone")
     if event.from_status == event.to_status:
         # "Published → Published" would say nothing: name the move instead.
-        from articles.workflow.rules import ACTIONS
-
         action = ACTIONS.get(event.action)
         moved = _("%(who)s: %(action)s") % {
             "who": who,
@@ -100,14 +99,9 @@ def story_moved(*, event_id: int) -> int:
         }
     lines = [story.headline, "", moved]
     if event.action in ("schedule", "reschedule"):
-        from articles.core.clock import newsroom_time
-
         lines.append(
             _("Goes out at %(time)s (%(zone)s).")
-            % {
-                "time": newsroom_time(story.published_at).strftime("%d.%m.%Y %H:%M"),
-                "zone": settings.TIME_ZONE,
-            }
+            % {"time": newsroom_strftime(story.published_at), "zone": NEWSROOM_TZ.key}
         )
     if event.note:
         lines += ["", _("Note:"), event.note]

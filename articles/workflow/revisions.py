@@ -12,12 +12,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
-from articles.core import cache as caching
-from articles.core.clock import newsroom_time
+from articles.core.clock import newsroom_strftime
 from articles.core.text import html_to_text
 from articles.models import Author, Category, Image, Source, Story, Tag
 from articles.workflow.rules import ERROR_CANNOT_EDIT, can_edit
-from articles.workflow.services import story_lock_for_edit
+from articles.workflow.services import (
+    public_address,
+    story_lock_for_edit,
+    story_store_content,
+)
 
 ERROR_WRONG_VERSION = _("That version does not belong to this story.")
 ERROR_CANNOT_VIEW = _("You may not see the versions of this story.")
@@ -138,6 +141,7 @@ def story_restore_version(*, story_id: int, user, version_id: int) -> Story:
             story = story_lock_for_edit(
                 story_id=story.pk, user=user, expected_version=story.version
             )
+            old_address = public_address(story)
             for name in RESTORED_FIELDS:
                 attname = Story._meta.get_field(name).attname
                 value = old.get(attname, getattr(story, attname))
@@ -150,15 +154,12 @@ def story_restore_version(*, story_id: int, user, version_id: int) -> Story:
                 if not taken.exists():
                     story.slug = old["slug"]
             story.version += 1
-            story.save()
+            story_store_content(story=story, old_address=old_address)
             story.tags.set(Tag.objects.filter(pk__in=old.get("tags") or []))
             story.authors.set(Author.objects.filter(pk__in=old.get("authors") or []))
             reversion.set_user(user)
-            when = newsroom_time(chosen.revision.date_created)
             reversion.set_comment(
                 str(_("Restored the version of %(when)s"))
-                % {"when": when.strftime("%d.%m.%Y %H:%M")}
+                % {"when": newsroom_strftime(chosen.revision.date_created)}
             )
-        if story.is_public:
-            transaction.on_commit(caching.purge_public)
     return story

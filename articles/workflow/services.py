@@ -1,20 +1,34 @@
 """
-The editorial workflow: the only code that changes a story's status.
+The editorial workflow's writes: the only code that changes a story's status.
 
-Every rule about who may do what to a story lives here; views, admin and templates
-ask this module (``available_actions``, ``can_edit``) and call ``story_transition``.
+Views, admin, imports and the demo call these services by name; each checks the
+rules (``articles.workflow.rules``) under a row lock and makes every side effect
+of the change here, where a reader of the code sees it: the audit event, the
+correction, the redirect from an old address, the search index, the purge of
+readers' cached pages and (after commit) the mail.
 """
 
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from reversion.models import Version
 
 from articles.core import cache as caching
-from articles.core.clock import NEWSROOM_TZ, newsroom_time
-from articles.models import Correction, Status, Story, StoryEvent, StoryNote
+from articles.core.clock import NEWSROOM_TZ, SECONDS, newsroom_strftime
+from articles.models import (
+    Correction,
+    Status,
+    Story,
+    StoryEvent,
+    StoryNote,
+    StoryRedirect,
+)
+from articles.search import index as search_index
 from articles.workflow import notifications
 from articles.workflow.rules import (
     ACTIONS,
@@ -27,6 +41,7 @@ from articles.workflow.rules import (
     ERROR_TIME_REQUIRED,
     ERROR_WRONG_STATE,
     SCHEDULED,
+    Action,
     can_edit,
     can_note,
     may,
@@ -51,7 +66,7 @@ NOTE_PUBLISHED_EARLY = _("Was scheduled for %(old)s (%(zone)s); published at onc
 def story_transition(
     *,
     story_id: int,
-    user,
+    user: AbstractUser,
     action: str,
     note: str = "",
     publish_at: datetime | None = None,
@@ -71,18 +86,7 @@ def story_transition(
         raise ValidationError(_("Unknown action.")) from None
     note = (note or "").strip()
     with transaction.atomic():
-        story = Story.objects.select_for_update().get(pk=story_id)
-        if not may(user, act, story):
-            raise PermissionDenied(ERROR_NOT_ALLOWED % {"action": act.label.lower()})
-        # One clock for the whole move: a story due a moment ago is published,
-        # no longer scheduled, and can no longer be rescheduled.
-        now = timezone.now()
-        state = state_of(story, now)
-        if state not in act.sources:
-            raise ValidationError(
-                ERROR_WRONG_STATE,
-                params={"status": state_label(state), "action": act.label},
-            )
+        story, state, now = _lock_for_move(act, story_id=story_id, user=user)
         if act.note_required and not note:
             raise ValidationError(ERROR_NOTE_REQUIRED, code="note_required")
         was_due_at = story.published_at
@@ -97,81 +101,95 @@ def story_transition(
         elif act.name == "unpublish" and state == SCHEDULED:
             # A cancelled schedule: readers never saw the story, so it was never out.
             story.published_at = None
-        if act.name == "reschedule":
+        if act.name == "reschedule" and was_due_at and publish_at:
             note = _join(NOTE_RESCHEDULED, note, old=was_due_at, new=publish_at)
-        elif act.name == "publish_scheduled":
+        elif act.name == "publish_scheduled" and was_due_at:
             note = _join(NOTE_PUBLISHED_EARLY, note, old=was_due_at)
-        from_status = story.status
-        story.status = act.target
-        story.version += 1
-        story.save(update_fields=["status", "published_at", "version", "updated_at"])
-        event = StoryEvent.objects.create(
-            story=story,
-            actor=user,
-            action=act.name,
-            from_status=from_status,
-            to_status=act.target,
-            note=note,
-            created_at=now,
-        )
+        event = _move(story, act, user=user, note=note, now=now)
         if act.name == "correct":
             Correction.objects.create(
                 story=story, note=note, created_by=user, created_at=now
             )
-        transaction.on_commit(caching.purge_public)
         if notify:
             transaction.on_commit(lambda: notifications.story_moved(event_id=event.pk))
     return story
 
 
-def _join(template, note: str, **times: datetime) -> str:
-    """Return the audit note: what happened to the publication time, then note."""
-    params = {
-        name: newsroom_time(value).strftime("%d.%m.%Y %H:%M")
-        for name, value in times.items()
-    }
-    line = str(template) % {**params, "zone": NEWSROOM_TZ.key}
-    return f"{line}\n{note}" if note else line
-
-
 def story_publish_imported(
-    *, story_id: int, user, published_at: datetime, note: str = ""
+    *,
+    story_id: int,
+    user: AbstractUser,
+    published_at: datetime,
+    note: str = "",
 ) -> Story:
     """Publish an imported story under its original publication time.
 
     For imports of archives only (story files with ``--publish``, WordPress posts
-    that were already published): the "publish" action stamps the present time,
-    which would put years-old stories at the top of every list. The same rights and
-    states as "publish" apply, and the event is written the same way.
+    that were already published, the demo newsroom): the "publish" action stamps
+    the present time, which would put years-old stories at the top of every list.
+    The same rights and states as "publish" apply, and the event is written the
+    same way. Nobody is mailed: the import reports in its own summary.
     """
     act = ACTIONS["publish"]
     if timezone.is_naive(published_at):
         raise ValidationError(ERROR_TIME_REQUIRED, code="time_required")
     with transaction.atomic():
-        story = Story.objects.select_for_update().get(pk=story_id)
-        if not may(user, act, story):
-            raise PermissionDenied(ERROR_NOT_ALLOWED % {"action": act.label.lower()})
-        if story.status not in act.sources:
-            raise ValidationError(
-                ERROR_WRONG_STATE,
-                params={"status": story.get_status_display(), "action": act.label},
-            )
-        from_status = story.status
-        story.status = act.target
+        story, _state, now = _lock_for_move(act, story_id=story_id, user=user)
         story.published_at = published_at
-        story.version += 1
-        story.save(update_fields=["status", "published_at", "version", "updated_at"])
-        StoryEvent.objects.create(
-            story=story,
-            actor=user,
-            action=act.name,
-            from_status=from_status,
-            to_status=act.target,
-            note=(note or "").strip(),
-            created_at=timezone.now(),
-        )
-        transaction.on_commit(caching.purge_public)
+        _move(story, act, user=user, note=(note or "").strip(), now=now)
     return story
+
+
+def _lock_for_move(
+    act: Action, *, story_id: int, user: AbstractUser
+) -> tuple[Story, str, datetime]:
+    """Lock the story and check that user may take act in its state now.
+
+    Return the story, its state and the one clock reading the whole move uses: a
+    story due a moment ago is published, no longer scheduled, and can no longer be
+    rescheduled. Call inside a transaction.
+    """
+    story = Story.objects.select_for_update().get(pk=story_id)
+    if not may(user, act, story):
+        raise PermissionDenied(ERROR_NOT_ALLOWED % {"action": act.label.lower()})
+    now = timezone.now()
+    state = state_of(story, now)
+    if state not in act.sources:
+        raise ValidationError(
+            ERROR_WRONG_STATE,
+            params={"status": state_label(state), "action": act.label},
+        )
+    return story, state, now
+
+
+def _move(
+    story: Story, act: Action, *, user: AbstractUser, note: str, now: datetime
+) -> StoryEvent:
+    """The one transition core: set the status, write the event, keep search in
+    step and make readers' cached pages stale once the move is committed."""
+    from_status = story.status
+    story.status = act.target
+    story.version += 1
+    story.save(update_fields=["status", "published_at", "version", "updated_at"])
+    search_index.refresh_filters([story])
+    event = StoryEvent.objects.create(
+        story=story,
+        actor=user,
+        action=act.name,
+        from_status=from_status,
+        to_status=act.target,
+        note=note,
+        created_at=now,
+    )
+    transaction.on_commit(caching.purge_public)
+    return event
+
+
+def _join(template: str | Promise, note: str, **times: datetime) -> str:
+    """Return the audit note: what happened to the publication time, then note."""
+    params = {name: newsroom_strftime(value) for name, value in times.items()}
+    line = str(template) % {**params, "zone": NEWSROOM_TZ.key}
+    return f"{line}\n{note}" if note else line
 
 
 class StaleEdit(ValidationError):
@@ -183,7 +201,7 @@ class StaleEdit(ValidationError):
             code="stale",
             params={
                 "who": who,
-                "when": newsroom_time(when).strftime("%d.%m.%Y %H:%M:%S"),
+                "when": newsroom_strftime(when, SECONDS),
             },
         )
         self.story = story
@@ -191,8 +209,6 @@ class StaleEdit(ValidationError):
 
 def last_change(story: Story) -> tuple[str, datetime]:
     """Return who last changed the story (content or status) and when."""
-    from reversion.models import Version
-
     version = (
         Version.objects.get_for_object(story)
         .select_related("revision__user")
@@ -230,8 +246,14 @@ def story_lock_for_edit(*, story_id: int, user, expected_version: int | None) ->
     return story
 
 
-def story_save(*, story: Story, user, expected_version: int | None = None) -> Story:
-    """Save an edited story (content only), refusing edits based on an old version."""
+def story_save(
+    *, story: Story, user: AbstractUser, expected_version: int | None = None
+) -> Story:
+    """Save an edited story (content only), refusing edits based on an old version.
+
+    A published story that changes address (slug, section or language) leaves its
+    old address answering with a redirect; the search index follows the new text.
+    """
     with transaction.atomic():
         if story.pk is None:
             if not can_edit(user, story):
@@ -240,6 +262,7 @@ def story_save(*, story: Story, user, expected_version: int | None = None) -> St
             story.status = Status.DRAFT
             story.version = 1
             story.save()
+            search_index.index_stories([story.pk])
             return story
         stored = story_lock_for_edit(
             story_id=story.pk, user=user, expected_version=expected_version
@@ -249,10 +272,42 @@ def story_save(*, story: Story, user, expected_version: int | None = None) -> St
         story.published_at = stored.published_at
         story.created_by_id = stored.created_by_id
         story.version = stored.version + 1
-        story.save()
-        if stored.is_public:
-            transaction.on_commit(caching.purge_public)
+        moved = (stored.slug, stored.category_id, stored.language) != (
+            story.slug,
+            story.category_id,
+            story.language,
+        )
+        story_store_content(
+            story=story, old_address=public_address(stored) if moved else ""
+        )
     return story
+
+
+def public_address(story: Story) -> str:
+    """Return the address readers know the story by, or "" if it was never out."""
+    return story.get_absolute_url() if story.slug_is_fixed else ""
+
+
+def story_store_content(*, story: Story, old_address: str = "") -> None:
+    """Write a story's content after the checks of an edit or a restore.
+
+    Called inside the transaction that holds the row lock. Leaves old_address (the
+    story's public address before the edit, if any) answering with a redirect to
+    the new one, brings the search index in step, and makes readers' cached pages
+    stale once committed when readers can see the story.
+    """
+    story.save()
+    if old_address:
+        new_address = story.get_absolute_url()
+        if new_address != old_address:
+            # The new address is the story itself again, never a redirect.
+            StoryRedirect.objects.filter(old_path=new_address).delete()
+            StoryRedirect.objects.update_or_create(
+                old_path=old_address, defaults={"story": story}
+            )
+    search_index.index_stories([story.pk])
+    if story.is_public:
+        transaction.on_commit(caching.purge_public)
 
 
 def story_add_note(*, story_id: int, user, text: str) -> StoryNote:

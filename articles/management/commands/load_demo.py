@@ -1,5 +1,4 @@
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from articles.core.clock import NEWSROOM_TZ, newsroom_time
 from articles.core.text import latin_slugify
 from articles.ingest.demo import content as demo_data
 from articles.ingest.demo.pictures import draw_picture
@@ -18,7 +18,6 @@ from articles.models import (
     Category,
     Image,
     Source,
-    Status,
     Story,
     StoryEvent,
     Tag,
@@ -26,7 +25,6 @@ from articles.models import (
 from articles.search import index as search_index
 from articles.workflow import roles, services
 
-ALMATY = ZoneInfo("Asia/Almaty")
 ACCOUNTS = [
     # username, password, role, superuser, first name, last name
     ("journalist", "journalist-demo", roles.JOURNALIST, False, "Әйгерім", "Садықова"),
@@ -162,7 +160,7 @@ class Command(BaseCommand):
     def _stories(self, users, categories, sources, authors):
         journalist, editor = users["journalist"], users["editor"]
         now = timezone.now()
-        today = now.astimezone(ALMATY).date()
+        today = newsroom_time(now).date()
         by_key = {}
         created = 0
         for item in demo_data.STORIES:
@@ -179,30 +177,32 @@ class Command(BaseCommand):
                 day.day,
                 item.get("hour", 10),
                 item.get("minute", 0),
-                tzinfo=ALMATY,
+                tzinfo=NEWSROOM_TZ,
             )
             if item.get("days_ago", 0) >= 0 and when > now:
                 when = now - timedelta(minutes=5 + created)
-            story = Story.objects.create(
-                headline=item["headline"],
-                slug=slug,
-                dek=item.get("dek", ""),
-                body=self._body(item),
-                language=item["language"],
-                category=categories[item["category"]],
-                source=source,
-                original_url=(
-                    source.home_url.rstrip("/") + item["original_path"]
-                    if item.get("original_path") and source.home_url
-                    else ""
+            story = services.story_save(
+                story=Story(
+                    headline=item["headline"],
+                    slug=slug,
+                    dek=item.get("dek", ""),
+                    body=self._body(item),
+                    language=item["language"],
+                    category=categories[item["category"]],
+                    source=source,
+                    original_url=(
+                        source.home_url.rstrip("/") + item["original_path"]
+                        if item.get("original_path") and source.home_url
+                        else ""
+                    ),
+                    featured=item.get("featured", False),
+                    hero_image=self._picture(item, journalist)
+                    if item.get("image")
+                    else None,
+                    translation_of=by_key.get(item.get("translation_of") or ""),
+                    created_at=when - timedelta(hours=2),
                 ),
-                featured=item.get("featured", False),
-                hero_image=self._picture(item, journalist)
-                if item.get("image")
-                else None,
-                translation_of=by_key.get(item.get("translation_of") or ""),
-                created_by=journalist,
-                created_at=when - timedelta(hours=2),
+                user=journalist,
             )
             story.authors.set([authors[a] for a in item.get("authors", [])])
             story.tags.set([self._tag(name) for name in item.get("tags", [])])
@@ -236,9 +236,11 @@ class Command(BaseCommand):
         if status == "scheduled":
             move(user=editor, action="schedule", publish_at=when)
             return
-        move(action="publish", user=editor)
-        # Demo stories carry their own past publication times.
-        Story.objects.filter(pk=story.pk).update(
-            published_at=when, updated_at=when, status=Status.PUBLISHED
+        # Demo stories carry their own past publication times, as an archive
+        # import does.
+        services.story_publish_imported(
+            story_id=story.pk, user=editor, published_at=when
         )
+        # The demo's past: the times its rows carry, never their status.
+        Story.objects.filter(pk=story.pk).update(updated_at=when)
         StoryEvent.objects.filter(story=story).update(created_at=when)
