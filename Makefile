@@ -15,6 +15,8 @@ test-pg:
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+	.venv/bin/mypy
 
 format:
 	.venv/bin/ruff check --fix .

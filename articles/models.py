@@ -1,6 +1,7 @@
 import secrets
 from datetime import date, datetime, time
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -61,9 +62,8 @@ class LocalizedNameMixin:
 
     def localized(self, field: str, language: str | None = None) -> str:
         language = (language or active_language())[:2]
-        return (
-            language != "kk" and getattr(self, f"{field}_{language}", "")
-        ) or getattr(self, field)
+        own = getattr(self, f"{field}_{language}", "") if language != "kk" else ""
+        return str(own or getattr(self, field))
 
     @property
     def display_name(self) -> str:
@@ -272,17 +272,17 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class StoryQuerySet(models.QuerySet):
-    def published(self, now=None):
+class StoryQuerySet(models.QuerySet["Story"]):
+    def published(self, now: datetime | None = None) -> "StoryQuerySet":
         """Return the stories a reader may see: published and due."""
         return self.filter(
             status=Status.PUBLISHED, published_at__lte=now or timezone.now()
         )
 
-    def in_language(self, language):
+    def in_language(self, language: str) -> "StoryQuerySet":
         return self.filter(language=language)
 
-    def for_lists(self):
+    def for_lists(self) -> "StoryQuerySet":
         """Load what a list of stories shows, in a fixed number of queries."""
         return self.select_related("category", "source", "hero_image").prefetch_related(
             "authors"
@@ -407,7 +407,7 @@ class Story(models.Model):
     def __str__(self):
         return self.headline
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.headline = self.headline.strip()
         if not self.slug:
             self.slug = unique_slug(Story, self.headline, exclude_pk=self.pk)
@@ -418,7 +418,7 @@ class Story(models.Model):
             kwargs["update_fields"] = {*update_fields, "body_text"}
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         with translation.override(self.language):
             return reverse(
                 "articles:story",
@@ -426,7 +426,7 @@ class Story(models.Model):
             )
 
     def attribution(self) -> str:
-        return self.source.attribution(self.language) if self.source_id else ""
+        return self.source.attribution(self.language) if self.source else ""
 
     @property
     def is_public(self) -> bool:

@@ -22,7 +22,7 @@ urlpatterns = [
 
 def serve_media(request, path):
     # MEDIA_ROOT is read per request, so a changed setting (as in tests) is honoured.
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 if settings.SERVE_MEDIA:

@@ -87,7 +87,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    formfield_overrides = URL_FIELD
+    formfield_overrides = URL_FIELD  # type: ignore[assignment]
     list_display = ["name", "home_url", "is_own", "attribution_kk"]
     list_filter = ["is_own"]
     search_fields = ["name", "home_url"]

@@ -1,8 +1,10 @@
 """The story admin's desk views: moves, bulk actions, notes, share links, versions and
 the queues. Every decision is asked of the workflow; this module only presents it."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -19,8 +21,14 @@ from articles.models import Story
 from articles.public import preview
 from articles.workflow import queues, revisions, rules, services
 
+if TYPE_CHECKING:
+    # The mixins below are only ever mixed into a ModelAdmin of stories.
+    StoryModelAdmin = admin.ModelAdmin[Story]
+else:
+    StoryModelAdmin = object
 
-class DeskViewsMixin:
+
+class DeskViewsMixin(StoryModelAdmin):
     """The desk's admin views for stories: moves, notes, shares, versions, queues."""
 
     # --- URLs ---------------------------------------------------------------
@@ -82,7 +90,7 @@ class DeskViewsMixin:
             "headline": moved.headline,
             "status": rules.state_label(state),
         }
-        if state == rules.SCHEDULED:
+        if state == rules.SCHEDULED and moved.published_at:
             text = _("“%(headline)s” is scheduled for %(time)s (%(zone)s).") % {
                 "headline": moved.headline,
                 "time": clock.newsroom_strftime(moved.published_at),
@@ -251,7 +259,7 @@ class DeskViewsMixin:
         now = timezone.now()
         stories = list(queues.review_queue()[:200])
         for story in stories:
-            story.waiting = now - (story.submitted_at or story.created_at)
+            story.waiting = now - (story.submitted_at or story.created_at)  # type: ignore[attr-defined]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Review queue"),
@@ -267,9 +275,9 @@ class DeskViewsMixin:
             raise PermissionDenied
         stories = list(queues.stories_of(request.user)[:200])
         for story in stories:
-            story.state = rules.state_of(story)
-            story.state_label = rules.state_label(story.state)
-            story.latest_note = queues.latest_note(story)
+            story.state = rules.state_of(story)  # type: ignore[attr-defined]
+            story.state_label = rules.state_label(story.state)  # type: ignore[attr-defined]
+            story.latest_note = queues.latest_note(story)  # type: ignore[attr-defined]
         context = {
             **self.admin_site.each_context(request),
             "title": _("My stories"),

@@ -61,7 +61,7 @@ class MultipleFileField(forms.FileField):
 
 
 class StoryFileUploadForm(forms.Form):
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Story files"),
         help_text=_(
             "Plain text: the category on the first line, then the headline, the "

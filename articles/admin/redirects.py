@@ -70,7 +70,7 @@ class StoryRedirectForm(forms.ModelForm):
         return path
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         path, story = cleaned.get("old_path"), cleaned.get("story")
         if not path:
             return cleaned

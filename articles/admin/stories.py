@@ -28,7 +28,7 @@ admin.site.index_title = _("Editorial desk")
 class StoryEventInline(admin.TabularInline):
     model = StoryEvent
     fields = ["created_at", "actor", "from_status", "to_status", "note"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
     extra = 0
     can_delete = False
     verbose_name_plural = _("history")
@@ -49,7 +49,7 @@ class StoryEventInline(admin.TabularInline):
 class CorrectionInline(admin.TabularInline):
     model = Correction
     fields = ["created_at", "note", "created_by"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
     extra = 0
     can_delete = False
 
@@ -66,7 +66,7 @@ class CorrectionInline(admin.TabularInline):
 @admin.register(Story)
 class StoryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = StoryAdminForm
-    formfield_overrides = URL_FIELD
+    formfield_overrides = URL_FIELD  # type: ignore[assignment]
     list_display = [
         "headline",
         "status_badge",

@@ -52,7 +52,7 @@ class StoryAdminForm(forms.ModelForm):
             self.fields["expected_version"].initial = self.instance.version
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.instance.pk is None or self.user is None:
             return cleaned
         try:
@@ -82,7 +82,7 @@ class WorkflowAdminMixin(DeskViewsMixin):
         form = super().get_form(request, obj, change, **kwargs)
         user = request.user
 
-        class BoundUserForm(form):
+        class BoundUserForm(form):  # type: ignore[misc, valid-type]
             def __init__(self, *args, **kw):
                 super().__init__(*args, user=user, **kw)
 

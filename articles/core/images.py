@@ -1,11 +1,15 @@
 """Checking and cleaning uploaded pictures before anything is stored."""
 
+from __future__ import annotations
+
 import io
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -81,7 +85,7 @@ def _open_checked(data: bytes) -> PILImage.Image:
     return image
 
 
-def check_image(upload) -> CheckedImage:
+def check_image(upload: File[Any]) -> CheckedImage:
     """Validate an uploaded picture and return it with location data removed.
 
     Raise ValidationError with a message a journalist can act on.
@@ -111,7 +115,7 @@ def check_image(upload) -> CheckedImage:
             },
         )
     image = _open_checked(data)
-    fmt = image.format
+    fmt = image.format or ""  # _open_checked let through only allowed formats
     if min(image.size) < settings.IMAGE_MIN_SIDE:
         raise ValidationError(
             ERROR_TOO_SMALL, code="too_small", params={"min": settings.IMAGE_MIN_SIDE}
@@ -126,7 +130,9 @@ def check_image(upload) -> CheckedImage:
     )
 
 
-def _without_location(image: PILImage.Image, data: bytes, fmt: str):
+def _without_location(
+    image: PILImage.Image, data: bytes, fmt: str
+) -> tuple[bytes, PILImage.Image]:
     """Return the file's bytes with GPS data gone and orientation applied."""
     exif = image.getexif()
     if EXIF_GPS_TAG not in exif and EXIF_ORIENTATION_TAG not in exif:
@@ -136,7 +142,7 @@ def _without_location(image: PILImage.Image, data: bytes, fmt: str):
     exif.pop(EXIF_GPS_TAG, None)
     exif.pop(EXIF_ORIENTATION_TAG, None)
     out = io.BytesIO()
-    options = {"exif": exif.tobytes()}
+    options: dict[str, Any] = {"exif": exif.tobytes()}
     if fmt == "JPEG":
         options.update(quality=92, optimize=True)
         rotated = (

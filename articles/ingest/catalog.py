@@ -177,7 +177,7 @@ def key_for(value: str) -> str:
 MAX_NAME_CHARS = 100
 
 
-MAX_KEY_CHARS = ImportedItem._meta.get_field("key").max_length
+MAX_KEY_CHARS: int = ImportedItem._meta.get_field("key").max_length or 500
 
 
 ERROR_NAME_TOO_LONG = gettext_lazy(

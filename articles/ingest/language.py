@@ -51,8 +51,8 @@ def detect_language(text: str, default: str = Language.KAZAKH) -> str:
     common = [w for w in _WORD_RE.findall(text) if _CYRILLIC_RE.match(w[0])]
     common = [w for w in common if w[0].islower()]
     if not common:  # only names or capitals: any Kazakh letter decides
-        kazakh = _KAZAKH_RE.search(text) is not None
-        return Language.KAZAKH if kazakh else Language.RUSSIAN
+        any_kazakh = _KAZAKH_RE.search(text) is not None
+        return Language.KAZAKH if any_kazakh else Language.RUSSIAN
     kazakh = sum(1 for w in common if _KAZAKH_RE.search(w))
     return (
         Language.KAZAKH

@@ -38,7 +38,7 @@ from articles.search import index as search_index
 from articles.workflow import services
 
 # Limits on what one item may carry; anything larger is refused, not truncated.
-MAX_HEADLINE_CHARS = Story._meta.get_field("headline").max_length
+MAX_HEADLINE_CHARS: int = Story._meta.get_field("headline").max_length or 300
 
 
 MAX_DEK_CHARS = 600
@@ -336,7 +336,7 @@ def _update_or_skip(
         ignore_conflicts=True,
     )
     unchanged = all(r.fingerprint == fingerprint for r in records)
-    story = Story.objects.select_for_update().get(pk=record.story_id)
+    story = Story.objects.select_for_update().get(pk=record.story_id)  # type: ignore[misc]
     untouched = is_untouched(story, record.imported_at)
     # An archive import (--publish, or a post published at the source) brings out
     # a story still waiting untouched in review; one a person has taken up stays

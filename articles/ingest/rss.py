@@ -184,7 +184,7 @@ def _entry_html(entry) -> tuple[str, str]:
 def default_category(feed: SourceFeed) -> Category:
     """Return the category for items whose own categories match none of ours."""
     if feed.category_id:
-        return feed.category
+        return feed.category  # type: ignore[return-value]
     found = Category.objects.filter(name=DEFAULT_CATEGORY["name"]).first()
     return found or Category.objects.create(**DEFAULT_CATEGORY)
 
@@ -217,7 +217,7 @@ def entry_item(entry, *, feed: SourceFeed, where: str, catalog: Catalog) -> Stor
         body=body,
         dek=dek,
         language=detect_language(text),
-        keys=keys,
+        keys=keys,  # type: ignore[arg-type]
         category=category or default_category(feed),
         source=feed.source,
         original_url=link if urlsplit(link).scheme in ("http", "https") else "",

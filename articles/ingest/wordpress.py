@@ -157,14 +157,14 @@ def wordpress_import(
     count = 0
     try:
         for _event, element in _events(path):
-            if element.tag != "item":
+            if element.tag != "item":  # type: ignore[attr-defined]
                 continue
             count += 1
             if count > MAX_ITEMS:
                 summary.fail(str(path), ERROR_TOO_MANY_ITEMS % {"limit": MAX_ITEMS})
                 break
             _post(element, export, wp, user, media_dir, catalog, summary)
-            element.clear()
+            element.clear()  # type: ignore[attr-defined]
             if progress is not None:
                 progress.update(1)
     except ItemError as error:

@@ -213,11 +213,11 @@ class InlineImages:
                         value = escape(image.file.url)
                         changed = True
                         if name == "img" and not values.get("alt"):
-                            out.append(("alt", escape(image.alt_text)))
-                out.append((attribute, value))
+                            out.append(("alt", escape(image.alt_text)))  # type: ignore[arg-type]
+                out.append((attribute, value))  # type: ignore[arg-type]
             if not changed:
                 return match.group(0)
-            return _tag(name, out, closed)
+            return _tag(name, out, closed)  # type: ignore[arg-type]
 
         return _TAG_RE.sub(replace, body)
 

@@ -116,20 +116,20 @@ def read_export(path: Path) -> Export:
         raise ItemError(ERROR_WXR_TOO_LARGE % {"size": size, "limit": MAX_WXR_BYTES})
     export = Export(path=path)
     for _event, element in _events(path):
-        tag = element.tag
+        tag = element.tag  # type: ignore[attr-defined]
         if not export.wp:
             export.wp = next(
                 (ns for ns in WP_NAMESPACES if tag.startswith("{" + ns)), ""
             )
         wp = export.ns
         if tag == f"{wp}base_site_url":
-            export.base_url = (element.text or "").strip().rstrip("/")
+            export.base_url = (element.text or "").strip().rstrip("/")  # type: ignore[attr-defined]
         elif tag == f"{wp}author":
             login = _text(element, f"{wp}author_login")
             name = _text(element, f"{wp}author_display_name") or login
             if login:
                 export.authors[login] = name
-            element.clear()
+            element.clear()  # type: ignore[attr-defined]
         elif tag == "item":
             if _text(element, f"{wp}post_type") == "attachment":
                 attachment = _attachment(element, wp)
@@ -137,7 +137,7 @@ def read_export(path: Path) -> Export:
                 for upload in {attachment.relative_path, _upload_path(attachment.url)}:
                     if upload:
                         export.uploads.setdefault(upload, attachment)
-            element.clear()
+            element.clear()  # type: ignore[attr-defined]
     if not export.wp:
         raise ItemError(ERROR_NOT_WXR)
     return export
@@ -196,4 +196,4 @@ def _date(element, wp: str) -> datetime | None:
 
 def count_posts(export: Export) -> int:
     """Return how many items the export holds (for the progress bar)."""
-    return sum(1 for _e, element in _events(export.path) if element.tag == "item")
+    return sum(1 for _e, element in _events(export.path) if element.tag == "item")  # type: ignore[attr-defined, misc]

@@ -19,7 +19,7 @@ def search(request):
         query = form.cleaned_data["q"]
         if query:
             results = search_results.search_stories(query, form.filters())
-            page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+            page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
             attach_renditions(page.object_list)
     title = _("Search: %(query)s") % {"query": query} if query else _("Search")
     context = page_context(request, title=title, breadcrumbs=[(_("Search"), None)])

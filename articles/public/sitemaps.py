@@ -102,7 +102,7 @@ class StorySitemap(AlternatesSitemap):
 
     def alternates_for(self, items):
         roots = {s.translation_of_id or s.pk for s in items}
-        groups = defaultdict(dict)
+        groups = defaultdict(dict)  # type: ignore[var-annotated]
         for story in (
             Story.objects.published()
             .filter(Q(pk__in=roots) | Q(translation_of_id__in=roots))
@@ -122,7 +122,7 @@ class SectionSitemap(AlternatesSitemap):
     changefreq = "hourly"
 
     def items(self):
-        targets = [("articles:home", {})] + [
+        targets = [("articles:home", {})] + [  # type: ignore[var-annotated]
             ("articles:category", {"slug": slug})
             for slug in Category.objects.values_list("slug", flat=True)
         ]

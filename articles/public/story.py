@@ -68,7 +68,7 @@ def _neighbours(story) -> tuple[dict[str, Story], list[Story]]:
             versions.setdefault(row.language, row)
         else:
             related.append(row)
-    return versions, related[:RELATED]
+    return versions, related[:RELATED]  # type: ignore[return-value]
 
 
 def gone(request):
@@ -128,7 +128,7 @@ def story_page(request, story):
         share=share_links(canonical, story.headline),
     )
     response = render(request, "articles/story_detail.html", context)
-    response.read_story_id = story.pk
+    response.read_story_id = story.pk  # type: ignore[attr-defined]
     return response
 
 

@@ -105,7 +105,7 @@ def language_links(request, versions=None) -> list[dict]:
             links.append(
                 {
                     "code": code,
-                    "name": translation.gettext(name),
+                    "name": translation.gettext(str(name)),
                     "read_label": translation.gettext("Read this story in English"),
                     "url": url,
                     "absolute": request.build_absolute_uri(url),
@@ -140,7 +140,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: self.per_page * self.MAX_PAGES].count()
+        return self.object_list[: self.per_page * self.MAX_PAGES].count()  # type: ignore[attr-defined]
 
 
 def story_list(request, stories, *, title, description="", breadcrumbs=(), **extra):
@@ -208,7 +208,7 @@ def home(request):
         if by_category.get(category.pk):
             sections.append({"category": category, "stories": by_category[category.pk]})
     most_read = list(reads.most_read(lang))
-    attach_renditions([*latest, *(s for b in sections for s in b["stories"])])
+    attach_renditions([*latest, *(s for b in sections for s in b["stories"])])  # type: ignore[attr-defined]
     context = page_context(
         request,
         title=settings.NEWSROOM_SITE_NAME,
@@ -309,7 +309,7 @@ def archive(request, year, month=None, day=None):
         published_at__gte=day_start(start_day), published_at__lt=day_start(end_day)
     )
     year_label = str(year)
-    crumbs = [(_("Archive"), None)]
+    crumbs: list[tuple[str, str | None]] = [(_("Archive"), None)]
     if day is not None:
         title = date_format(start_day, "DATE_FORMAT")
         crumbs = [

@@ -126,7 +126,7 @@ class ParsedQuery:
         groups = [f'("{t.word}" OR "{t.stem}"*)' for t in self.terms]
         return (" OR " if any_term else " AND ").join(groups)
 
-    def highlight_re(self) -> re.Pattern:
+    def highlight_re(self) -> re.Pattern[str]:
         stems = sorted({t.stem for t in self.terms}, key=len, reverse=True)
         return re.compile(
             r"(?<![^\W_])(?:" + "|".join(map(re.escape, stems)) + r")[^\W_]*"

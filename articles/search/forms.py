@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -53,7 +56,7 @@ class SearchForm(forms.Form):
         text = self.cleaned_data["q"][:MAX_QUERY_CHARS]
         return "".join(c if c.isprintable() else " " for c in text).strip()
 
-    def _clean_day(self, name: str):
+    def _clean_day(self, name: str) -> date | None:
         day = self.cleaned_data.get(name)
         if day is not None and day.year not in CALENDAR_YEARS:
             raise forms.ValidationError(
@@ -63,14 +66,14 @@ class SearchForm(forms.Form):
             )
         return day
 
-    def clean_date_from(self):
+    def clean_date_from(self) -> date | None:
         return self._clean_day("date_from")
 
-    def clean_date_to(self):
+    def clean_date_to(self) -> date | None:
         return self._clean_day("date_to")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(ERROR_DATE_RANGE, code="date_range")

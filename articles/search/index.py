@@ -21,13 +21,16 @@ alike. Relevance (then recency) orders the newest RANK_WINDOW matches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.apps.registry import Apps
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from articles.models import (
     Language,
@@ -60,14 +63,16 @@ class Document:
     source_id: int | None = None
 
 
-def _is_postgres(conn=None) -> bool:
+def _is_postgres(conn: BaseDatabaseWrapper | None = None) -> bool:
     return (conn or connection).vendor == "postgresql"
 
 
-def _documents(story_ids: Sequence[int] | None, apps=None) -> Iterable[Document]:
+def _documents(
+    story_ids: Sequence[int] | None, apps: Apps | None = None
+) -> Iterator[Document]:
     """Yield index documents for the given stories (all when None), in chunks."""
-    get = apps.get_model if apps else _current_model
-    story_model = get("articles", "Story")
+    # In a migration, the historical model; otherwise today's.
+    story_model: Any = (apps.get_model if apps else _current_model)("articles", "Story")
     tag_through = story_model.tags.through
     author_through = story_model.authors.through
     stories = story_model._default_manager.order_by("pk")
@@ -113,7 +118,7 @@ def _documents(story_ids: Sequence[int] | None, apps=None) -> Iterable[Document]
         last = ids[-1]
 
 
-def _current_model(app_label: str, name: str):
+def _current_model(app_label: str, name: str) -> type[Story]:
     return {"Story": Story}[name]
 
 
@@ -125,7 +130,7 @@ def _pg_part(weight: str, *, russian: bool) -> str:
     return f"setweight({vector}, '{weight}')"
 
 
-def _pg_row(doc: Document) -> tuple[str, list]:
+def _pg_row(doc: Document) -> tuple[str, list[Any]]:
     """Return a VALUES row: the small ranking vector (headline, summary, names)
     and the full vector with the body, which only the GIN index reads."""
     russian = doc.language == Language.RUSSIAN
@@ -148,7 +153,9 @@ def _pg_row(doc: Document) -> tuple[str, list]:
     ]
 
 
-def _write(docs: list[Document], conn, *, replace: bool = True) -> None:
+def _write(
+    docs: list[Document], conn: BaseDatabaseWrapper, *, replace: bool = True
+) -> None:
     if not docs:
         return
     with conn.cursor() as cursor:
@@ -181,7 +188,7 @@ def _write(docs: list[Document], conn, *, replace: bool = True) -> None:
 
 
 @contextmanager
-def bulk_indexing():
+def bulk_indexing() -> Iterator[None]:
     """Collect the index writes of a long run of saves (an import) and make them in
     batches at the end. Until then the new stories are not yet searchable."""
     if _deferred.get() is not None:
@@ -191,7 +198,7 @@ def bulk_indexing():
     try:
         yield
     finally:
-        pending = _deferred.get()
+        pending = _deferred.get() or set()
         _deferred.reset(token)
         index_stories(pending)
 
@@ -221,7 +228,7 @@ def unindex_stories(story_ids: Iterable[int]) -> None:
         )
 
 
-def _pg_has_filter_columns(conn) -> bool:
+def _pg_has_filter_columns(conn: BaseDatabaseWrapper) -> bool:
     with conn.cursor() as cursor:
         cursor.execute(
             "SELECT 1 FROM information_schema.columns "
@@ -231,7 +238,12 @@ def _pg_has_filter_columns(conn) -> bool:
         return cursor.fetchone() is not None
 
 
-def rebuild_index(*, conn=None, apps=None, batch: int = 1000) -> int:
+def rebuild_index(
+    *,
+    conn: BaseDatabaseWrapper | None = None,
+    apps: Apps | None = None,
+    batch: int = 1000,
+) -> int:
     """Index every story from scratch; return how many were indexed."""
     conn = conn or connection
     if apps is not None and _is_postgres(conn) and not _pg_has_filter_columns(conn):

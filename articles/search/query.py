@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -43,7 +45,7 @@ class Filters:
 
 def _filter_sql(
     filters: Filters, *, public: bool, now: datetime, alias: str = "s"
-) -> tuple[str, list]:
+) -> tuple[str, list[Any]]:
     where, params = [], []
     if public:
         where += [f"{alias}.status = %s", f"{alias}.published_at <= %s"]
@@ -68,7 +70,7 @@ def _filter_sql(
     return "".join(f" AND {w}" for w in where), params
 
 
-def _pg_query_sql(query: ParsedQuery, *, any_term: bool) -> tuple[str, list]:
+def _pg_query_sql(query: ParsedQuery, *, any_term: bool) -> tuple[str, list[Any]]:
     """Return SQL for the tsquery: folded prefixes, or'ed with Russian stems."""
     parts, params = [], []
     for term in query.terms:
@@ -82,11 +84,11 @@ class _Plan:
     sql_from: str
     sql_where: str
     sql_rank: str  # ORDER BY over the candidates "c" (columns id, published_at, r)
-    params: list
+    params: list[Any]
     sql_score: str = "NULL"  # what the candidates carry as "r" for sql_rank
     id_col: str = "s.id"
     date_col: str = "s.published_at"
-    rank_params: list = field(default_factory=list)
+    rank_params: list[Any] = field(default_factory=list[Any])
 
 
 def _plan(
@@ -112,7 +114,7 @@ def _plan(
     return _sqlite_plan(query.fts5(any_term=any_term), where, where_params)
 
 
-def _sqlite_plan(match: str, where: str, where_params: list) -> _Plan:
+def _sqlite_plan(match: str, where: str, where_params: list[Any]) -> _Plan:
     story = Story._meta.db_table
     return _Plan(
         # CROSS JOIN keeps SQLite from probing the FTS table once per story row.
@@ -198,7 +200,7 @@ def _fuzzy_plan(query: ParsedQuery, filters: Filters, *, public: bool) -> _Plan 
 
 
 @contextmanager
-def _planner_settings():
+def _planner_settings() -> Iterator[None]:
     """Steer PostgreSQL to the GIN index: its cost model ignores the price of
     reading TOASTed vectors, so it would scan the whole table instead."""
     if not _is_postgres():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any, overload
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
@@ -35,9 +36,9 @@ class SearchResults:
     mode: str = "all"
     _plan: _Plan | None = None
     _count: int | None = None
-    _page_cache: dict = field(default_factory=dict)
+    _page_cache: dict[tuple[int, int], list[int]] = field(default_factory=dict)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.query:
             self._plan = _plan(
                 self.query, self.filters, public=self.public, any_term=False
@@ -71,8 +72,11 @@ class SearchResults:
         self._page_cache[(0, PAGE_SIZE)] = [row[0] for row in rows]
         return rows[0][1] if rows else 0
 
-    def _ranked(self, offset: int, limit: int, *, with_total: bool = False) -> list:
+    def _ranked(
+        self, offset: int, limit: int, *, with_total: bool = False
+    ) -> list[tuple[Any, ...]]:
         plan = self._plan
+        assert plan is not None  # callers look first
         total, total_params = "", []
         if with_total and _is_postgres():
             total = ", count(*) OVER () AS total"
@@ -94,7 +98,8 @@ class SearchResults:
                 "LIMIT %s OFFSET %s",
                 [*total_params, *plan.params, *plan.rank_params, limit, offset],
             )
-            return cursor.fetchall()
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+            return rows
 
     def ids(self, offset: int, limit: int) -> list[int]:
         """Return story ids best first: the newest RANK_WINDOW matches by relevance
@@ -105,7 +110,7 @@ class SearchResults:
         first = self._page_cache.get((0, PAGE_SIZE))
         if first is not None and offset + limit <= PAGE_SIZE:
             return first[offset : offset + limit]
-        found = []
+        found: list[int] = []
         if offset < RANK_WINDOW:
             found = [row[0] for row in self._ranked(offset, limit)]
         rest = limit - len(found)
@@ -120,7 +125,13 @@ class SearchResults:
                 found += [row[0] for row in cursor.fetchall()]
         return found
 
-    def __getitem__(self, item):
+    @overload
+    def __getitem__(self, item: int) -> Story: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> list[Story]: ...
+
+    def __getitem__(self, item: int | slice) -> Story | list[Story]:
         if not isinstance(item, slice):
             return self[item : item + 1][0]
         total = self.count()  # settles which plan (all, any, similar) answers
@@ -128,17 +139,17 @@ class SearchResults:
         if stop is None:
             stop = total
         ids = self.ids(start, stop - start)
-        stories = Story.objects.for_lists().defer("body")
+        rows = Story.objects.for_lists().defer("body")
         if self.public:
             # The story rows decide visibility, whatever the index says.
-            stories = stories.published()
-        stories = stories.in_bulk(ids)
+            rows = rows.published()
+        stories = rows.in_bulk(ids)
         pattern = self.query.highlight_re() if self.query else None
         found = []
         for pk in ids:
             story = stories.get(pk)
             if story is not None:
-                story.search_snippet = snippet(story, pattern)
+                story.search_snippet = snippet(story, pattern)  # type: ignore[attr-defined]
                 found.append(story)
         return found
 
@@ -153,8 +164,8 @@ def search_stories(
 
 
 def search_queryset(
-    queryset: models.QuerySet, text: str, *, best_first: bool = True
-) -> models.QuerySet:
+    queryset: models.QuerySet[Story], text: str, *, best_first: bool = True
+) -> models.QuerySet[Story]:
     """Narrow stories (any status) to those matching text, annotated with
     search_rank: higher for better matches, ranked as on the reader's page."""
     query = parse_query(text)
@@ -167,6 +178,7 @@ def search_queryset(
         # Matches come from one index scan; the list goes along as one array.
         with _planner_settings(), connection.cursor() as cursor:
             plan = results._plan
+            assert plan is not None  # a query with words always has one
             cursor.execute(
                 f"SELECT x.story_id FROM {INDEX_TABLE} x WHERE {plan.sql_where}",
                 plan.params,

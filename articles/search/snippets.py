@@ -14,7 +14,7 @@ from articles.search.analysis import fold
 from articles.search.query import SNIPPET_CHARS
 
 
-def highlight(text: str, pattern: re.Pattern | None) -> SafeString:
+def highlight(text: str, pattern: re.Pattern[str] | None) -> SafeString:
     """Escape text and wrap the words the query matched in <mark>."""
     if pattern is None or not text:
         return escape(text)
@@ -27,7 +27,7 @@ def highlight(text: str, pattern: re.Pattern | None) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every piece of text is escaped
 
 
-def snippet(story: Story, pattern: re.Pattern | None) -> SafeString:
+def snippet(story: Story, pattern: re.Pattern[str] | None) -> SafeString:
     """Return a short highlighted passage of the story around the first match."""
     for text in (story.body_text, story.dek):
         match = pattern.search(fold(text)) if pattern and text else None

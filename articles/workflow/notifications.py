@@ -1,19 +1,25 @@
 """E-mail to the people a workflow move concerns. Called by workflow after commit."""
 
+from __future__ import annotations
+
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles.core.clock import NEWSROOM_TZ, newsroom_strftime
-from articles.models import StoryEvent
+from articles.models import Story, StoryEvent
 from articles.workflow.rules import ACTIONS
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -31,27 +37,24 @@ SUBJECTS = {
 TO_EDITORS = {"submit"}
 
 
-def editors():
+def editors() -> QuerySet[User]:
     """Return the active staff who review stories."""
     perm = Q(codename="review_story", content_type__app_label="articles")
+    perm_ids = Permission.objects.filter(perm).values("pk")
     return (
         get_user_model()
         .objects.filter(is_active=True, is_staff=True)
         .filter(
             Q(is_superuser=True)
-            | Q(groups__permissions__in=_perm_ids(perm))
-            | Q(user_permissions__in=_perm_ids(perm))
+            | Q(groups__permissions__in=perm_ids)
+            | Q(user_permissions__in=perm_ids)
         )
         .exclude(email="")
         .distinct()
     )
 
 
-def _perm_ids(query):
-    return Permission.objects.filter(query).values("pk")
-
-
-def authors(story):
+def authors(story: Story) -> QuerySet[User]:
     """Return the active users who wrote the story."""
     return (
         get_user_model()
@@ -62,7 +65,7 @@ def authors(story):
     )
 
 
-def recipients(event) -> list[str]:
+def recipients(event: StoryEvent) -> list[str]:
     """Return the addresses a workflow event is sent to (never its own actor)."""
     if event.action not in SUBJECTS:
         return []
@@ -98,7 +101,7 @@ def story_moved(*, event_id: int) -> int:
             "to": event.get_to_status_display(),
         }
     lines = [story.headline, "", moved]
-    if event.action in ("schedule", "reschedule"):
+    if event.action in ("schedule", "reschedule") and story.published_at:
         lines.append(
             _("Goes out at %(time)s (%(zone)s).")
             % {"time": newsroom_strftime(story.published_at), "zone": NEWSROOM_TZ.key}

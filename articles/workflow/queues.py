@@ -1,12 +1,18 @@
 """The desk's lists: counts per state, the review queue, a journalist's own stories."""
 
+from __future__ import annotations
+
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from articles.models import Status, Story, StoryEvent, StoryNote
 from articles.workflow.rules import SCHEDULED, STATE_ORDER
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def state_counts(now: datetime | None = None) -> dict[str, int]:
@@ -26,7 +32,7 @@ def state_counts(now: datetime | None = None) -> dict[str, int]:
     return {state: counts[state] for state in STATE_ORDER}
 
 
-def review_queue() -> QuerySet:
+def review_queue() -> QuerySet[Story]:
     """Return the stories waiting for an editor, oldest submission first."""
     return (
         Story.objects.filter(status=Status.IN_REVIEW)
@@ -41,7 +47,7 @@ def review_queue() -> QuerySet:
     )
 
 
-def stories_of(user) -> QuerySet:
+def stories_of(user: User) -> QuerySet[Story]:
     """Return user's own stories, each with the latest note left by someone else."""
     latest_event_note = (
         StoryEvent.objects.filter(story=OuterRef("pk"))
@@ -70,9 +76,9 @@ def stories_of(user) -> QuerySet:
 
 def latest_note(story: Story) -> str:
     """Return the newer of the notes annotated by stories_of()."""
-    notes = [
-        (story.event_note_at, story.event_note),
-        (story.thread_note_at, story.thread_note),
+    notes: list[tuple[datetime, str]] = [
+        (getattr(story, f"{kind}_note_at"), getattr(story, f"{kind}_note"))
+        for kind in ("event", "thread")
     ]
     notes = [n for n in notes if n[0] is not None]
     return max(notes, key=lambda n: n[0])[1] if notes else ""

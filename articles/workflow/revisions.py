@@ -1,12 +1,16 @@
 """Every saved version of a story (django-reversion), their differences, and restore."""
 
+from __future__ import annotations
+
 import difflib
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +26,11 @@ from articles.workflow.services import (
     story_store_content,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from accounts.models import User
+
 ERROR_WRONG_VERSION = _("That version does not belong to this story.")
 ERROR_CANNOT_VIEW = _("You may not see the versions of this story.")
 
@@ -35,7 +44,7 @@ RESTORED_FIELDS = [
     "headline", "dek", "body", "language", "category", "source", "original_url",
     "hero_image", "translation_of",
 ]  # fmt: skip
-RELATED = {
+RELATED: dict[str, type[models.Model]] = {
     "category_id": Category,
     "source_id": Source,
     "hero_image_id": Image,
@@ -46,16 +55,17 @@ COMPARED = [("headline", _("headline")), ("dek", _("summary")), ("body", _("text
 reversion.register(Story, fields=VERSIONED_FIELDS)
 
 
-def versions_of(story: Story):
+def versions_of(story: Story) -> QuerySet[Version]:
     """Return the story's saved versions, newest first."""
-    return (
+    versions: QuerySet[Version] = (
         Version.objects.get_for_object(story)
         .select_related("revision__user")
         .order_by("-revision__date_created", "-pk")
     )
+    return versions
 
 
-def record_baseline(story: Story, user) -> None:
+def record_baseline(story: Story, user: User) -> None:
     """Keep the stored state of a story that has no version yet (made by an import)."""
     if versions_of(story).exists():
         return
@@ -105,17 +115,17 @@ def diff_html(old: str, new: str) -> SafeString:
 @dataclass
 class FieldDiff:
     name: str
-    label: str
+    label: StrOrPromise
     changed: bool
     html: SafeString
 
 
-def _text(fields: dict, name: str) -> str:
+def _text(fields: dict[str, Any], name: str) -> str:
     value = fields.get(name) or ""
     return html_to_text(value) if name == "body" else value
 
 
-def compare(old: dict, new: dict) -> list[FieldDiff]:
+def compare(old: dict[str, Any], new: dict[str, Any]) -> list[FieldDiff]:
     """Compare headline, summary and text of two versions (field dicts)."""
     rows = []
     for name, label in COMPARED:
@@ -124,11 +134,11 @@ def compare(old: dict, new: dict) -> list[FieldDiff]:
     return rows
 
 
-def current_fields(story: Story) -> dict:
+def current_fields(story: Story) -> dict[str, Any]:
     return {name: getattr(story, name) for name, _label in COMPARED}
 
 
-def story_restore_version(*, story_id: int, user, version_id: int) -> Story:
+def story_restore_version(*, story_id: int, user: User, version_id: int) -> Story:
     """Bring back the content of an older version, saved as a new version."""
     with transaction.atomic():
         story = Story.objects.select_for_update().get(pk=story_id)
@@ -143,10 +153,16 @@ def story_restore_version(*, story_id: int, user, version_id: int) -> Story:
             )
             old_address = public_address(story)
             for name in RESTORED_FIELDS:
-                attname = Story._meta.get_field(name).attname
+                field = Story._meta.get_field(name)
+                assert isinstance(field, models.Field)
+                attname = field.attname
                 value = old.get(attname, getattr(story, attname))
                 model = RELATED.get(attname)
-                if value and model and not model.objects.filter(pk=value).exists():
+                if (
+                    value
+                    and model
+                    and not model._default_manager.filter(pk=value).exists()
+                ):
                     continue  # gone since then (a deleted picture): keep today's
                 setattr(story, attname, value)
             if not story.slug_is_fixed and old.get("slug"):

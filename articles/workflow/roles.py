@@ -59,7 +59,9 @@ def sync_roles() -> None:
         group.permissions.set(_permissions(codes))
 
 
-def sync_roles_after_migrate(sender, apps=global_apps, **kwargs) -> None:
+def sync_roles_after_migrate(
+    sender: object, apps: object = global_apps, **kwargs: object
+) -> None:
     # Permissions are created by contrib.auth's own post_migrate handler, which
     # runs first because auth comes before articles in INSTALLED_APPS.
     sync_roles()

@@ -1,12 +1,24 @@
 """Who may do what to a story, and in which state: the editorial rules in one place."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Status, Story
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import StrOrPromise
+
+    from accounts.models import User
+
+    # Whoever asks: a member of staff, or a reader who is not signed in.
+    Person = User | AnonymousUser
 
 ERROR_NOT_ALLOWED = _("You may not %(action)s this story.")
 
@@ -50,7 +62,7 @@ STATE_ORDER = [
 @dataclass(frozen=True)
 class Action:
     name: str
-    label: str
+    label: StrOrPromise
     sources: tuple[str, ...]  # states (see state_of), so SCHEDULED may be one
     target: str
     permission: str | None  # None: the story's own author may do it
@@ -88,7 +100,7 @@ ACTIONS: dict[str, Action] = {
 }  # fmt: skip
 
 
-def is_owner(user, story: Story) -> bool:
+def is_owner(user: Person, story: Story) -> bool:
     """Return whether user wrote the story (created it or is credited on it)."""
     if not user.is_authenticated:
         return False
@@ -97,7 +109,7 @@ def is_owner(user, story: Story) -> bool:
     return story.pk is not None and story.authors.filter(user=user).exists()
 
 
-def may(user, action: Action, story: Story) -> bool:
+def may(user: Person, action: Action, story: Story) -> bool:
     """Return whether user holds the right to perform action on story (any state)."""
     if not user.is_active or not user.is_staff:
         return False
@@ -108,13 +120,15 @@ def may(user, action: Action, story: Story) -> bool:
     return user.has_perm(action.permission)
 
 
-def available_actions(user, story: Story, now: datetime | None = None) -> list[Action]:
+def available_actions(
+    user: Person, story: Story, now: datetime | None = None
+) -> list[Action]:
     """Return the actions user may take on story as it stands now."""
     state = state_of(story, now)
     return [a for a in ACTIONS.values() if state in a.sources and may(user, a, story)]
 
 
-def can_edit(user, story: Story) -> bool:
+def can_edit(user: Person, story: Story) -> bool:
     """Return whether user may change the story's content in its current state."""
     if not user.is_active or not user.is_staff:
         return False
@@ -129,12 +143,14 @@ def can_edit(user, story: Story) -> bool:
     )
 
 
-def is_editor(user) -> bool:
+def is_editor(user: Person) -> bool:
     """Return whether user is on the desk that reviews other people's stories."""
-    return user.is_active and user.is_staff and user.has_perm("articles.review_story")
+    return bool(
+        user.is_active and user.is_staff and user.has_perm("articles.review_story")
+    )
 
 
-def can_preview(user, story: Story) -> bool:
+def can_preview(user: Person, story: Story) -> bool:
     """Return whether user may read the story as readers would, before it is out."""
     if not user.is_active or not user.is_staff:
         return False
@@ -145,19 +161,18 @@ def can_preview(user, story: Story) -> bool:
     )
 
 
-def can_note(user, story: Story) -> bool:
+def can_note(user: Person, story: Story) -> bool:
     """Return whether user may write in the story's internal thread."""
     return can_preview(user, story)
 
 
 def state_of(story: Story, now: datetime | None = None) -> str:
     """Return the story's status, telling scheduled apart from published."""
-    if story.status == Status.PUBLISHED and story.published_at > (
-        now or timezone.now()
-    ):
+    due = story.published_at
+    if story.status == Status.PUBLISHED and due and due > (now or timezone.now()):
         return SCHEDULED
-    return story.status
+    return str(story.status)
 
 
-def state_label(state: str) -> str:
+def state_label(state: str) -> StrOrPromise:
     return _("Scheduled") if state == SCHEDULED else Status(state).label

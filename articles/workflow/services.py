@@ -8,9 +8,11 @@ correction, the redirect from an old address, the search index, the purge of
 readers' cached pages and (after commit) the mail.
 """
 
-from datetime import datetime
+from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -49,6 +51,9 @@ from articles.workflow.rules import (
     state_of,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 ERROR_STALE = _(
     "%(who)s saved this story at %(when)s, after you opened it. Your changes were "
     "not saved, so that theirs are not overwritten: compare below, then reload the "
@@ -66,7 +71,7 @@ NOTE_PUBLISHED_EARLY = _("Was scheduled for %(old)s (%(zone)s); published at onc
 def story_transition(
     *,
     story_id: int,
-    user: AbstractUser,
+    user: User,
     action: str,
     note: str = "",
     publish_at: datetime | None = None,
@@ -118,7 +123,7 @@ def story_transition(
 def story_publish_imported(
     *,
     story_id: int,
-    user: AbstractUser,
+    user: User,
     published_at: datetime,
     note: str = "",
 ) -> Story:
@@ -141,7 +146,7 @@ def story_publish_imported(
 
 
 def _lock_for_move(
-    act: Action, *, story_id: int, user: AbstractUser
+    act: Action, *, story_id: int, user: User
 ) -> tuple[Story, str, datetime]:
     """Lock the story and check that user may take act in its state now.
 
@@ -163,7 +168,7 @@ def _lock_for_move(
 
 
 def _move(
-    story: Story, act: Action, *, user: AbstractUser, note: str, now: datetime
+    story: Story, act: Action, *, user: User, note: str, now: datetime
 ) -> StoryEvent:
     """The one transition core: set the status, write the event, keep search in
     step and make readers' cached pages stale once the move is committed."""
@@ -229,7 +234,9 @@ def last_change(story: Story) -> tuple[str, datetime]:
     ), when
 
 
-def story_lock_for_edit(*, story_id: int, user, expected_version: int | None) -> Story:
+def story_lock_for_edit(
+    *, story_id: int, user: User, expected_version: int | None
+) -> Story:
     """Lock the stored story for a save; refuse if user may not edit it or it moved on.
 
     Call inside a transaction: the row stays locked until it ends, so of two people
@@ -247,7 +254,7 @@ def story_lock_for_edit(*, story_id: int, user, expected_version: int | None) ->
 
 
 def story_save(
-    *, story: Story, user: AbstractUser, expected_version: int | None = None
+    *, story: Story, user: User, expected_version: int | None = None
 ) -> Story:
     """Save an edited story (content only), refusing edits based on an old version.
 
@@ -310,7 +317,7 @@ def story_store_content(*, story: Story, old_address: str = "") -> None:
         transaction.on_commit(caching.purge_public)
 
 
-def story_add_note(*, story_id: int, user, text: str) -> StoryNote:
+def story_add_note(*, story_id: int, user: User, text: str) -> StoryNote:
     """Add a note to a story's internal thread."""
     text = (text or "").strip()
     story = Story.objects.get(pk=story_id)

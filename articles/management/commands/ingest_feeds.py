@@ -47,7 +47,7 @@ class Command(ImportCommand):
         user = self.acting_user(options)
         catalog = Catalog()
         summary = ImportSummary()
-        feeds = list(feeds)
+        feeds = list(feeds)  # type: ignore[assignment]
         with self.progress(options, total=len(feeds), unit="feed") as bar:
             for feed in feeds:
                 summary.merge(
