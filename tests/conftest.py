@@ -1,3 +1,7 @@
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 
 
@@ -63,3 +67,61 @@ def artifacts_dir():
     path = Path(__file__).resolve().parent.parent / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+# The demo newsroom, loaded once per session: load_demo draws ~70 pictures and moves
+# every story through the workflow (several seconds), so tests that only read the
+# demo share one run of it, kept as a fixture file and restored into each test's
+# own transaction.
+
+
+@dataclass(frozen=True)
+class DemoSnapshot:
+    fixture: Path  # dumpdata of the accounts and articles apps after load_demo
+    media: Path  # the pictures load_demo stored
+    output: str  # what load_demo printed
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    folder = tmp_path_factory.mktemp("demo")
+    fixture, media, out = folder / "demo.json", folder / "media", io.StringIO()
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast),
+        transaction.atomic(),
+    ):
+        call_command("load_demo", stdout=out)
+        # Users name their groups, whatever numbers the groups get.
+        call_command(
+            "dumpdata",
+            "accounts",
+            "articles",
+            natural_foreign=True,
+            output=str(fixture),
+        )
+        transaction.set_rollback(True)  # the session's database stays empty
+    return DemoSnapshot(fixture=fixture, media=media, output=out.getvalue())
+
+
+def _restore_demo(snapshot: DemoSnapshot, settings) -> str:
+    from django.core.management import call_command
+
+    from articles.models import Story
+    from articles.search import index as search_index
+
+    settings.MEDIA_ROOT = snapshot.media
+    call_command("loaddata", str(snapshot.fixture), verbosity=0)
+    search_index.index_stories(Story.objects.values_list("pk", flat=True))
+    return snapshot.output
+
+
+@pytest.fixture
+def demo(demo_snapshot, db, settings):
+    """The demo newsroom, for tests that read it; returns what load_demo printed."""
+    return _restore_demo(demo_snapshot, settings)

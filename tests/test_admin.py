@@ -42,7 +42,8 @@ def test_journalist_writes_a_kazakh_story_with_formatting(client):
     assert story.slug == "turkistanda-zhanga-sayabaq-ashyldy"
     assert story.status == Status.DRAFT
     assert story.created_by == journalist
-    assert "<strong>Жаңа</strong>" in story.body and "script" not in story.body
+    assert "<strong>Жаңа</strong>" in story.body
+    assert "script" not in story.body
 
 
 def test_status_cannot_be_posted_through_the_form(client):
@@ -60,7 +61,8 @@ def test_status_cannot_be_posted_through_the_form(client):
         },
     )  # fmt: skip
     story.refresh_from_db()
-    assert story.status == Status.DRAFT and story.published_at is None
+    assert story.status == Status.DRAFT
+    assert story.published_at is None
 
 
 def test_changelist_filters_search_and_query_count(

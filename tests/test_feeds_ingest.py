@@ -146,7 +146,8 @@ def test_rss_items_become_drafts_in_review_credited_to_the_source(server):
     feed.refresh_from_db()
     assert (feed.last_status, feed.last_new_items, feed.etag) == (200, 2, ETAG)
     assert feed.last_checked_at is not None
-    assert str(ERROR_NO_TITLE) in feed.last_error and "#3" in feed.last_error
+    assert str(ERROR_NO_TITLE) in feed.last_error
+    assert "#3" in feed.last_error
     assert f"{server}/rss #3 (turanews-1003): {ERROR_NO_TITLE}" in out
 
 
@@ -254,7 +255,8 @@ def test_admin_shows_each_feeds_last_run(server, client):
     page = client.get(reverse("admin:articles_sourcefeed_changelist"))
     assert page.status_code == 200
     text = page.content.decode()
-    assert feed.url in text and "404" in text
+    assert feed.url in text
+    assert "404" in text
     assert client.get(reverse("admin:articles_sourcefeed_add")).status_code == 403
     client.force_login(make_chief())
     assert client.get(reverse("admin:articles_sourcefeed_add")).status_code == 200

@@ -108,7 +108,8 @@ def test_published_sample_page_reads_exactly_like_the_original(client):
     make_category("Экономика", slug="economy")
     run(SAMPLE, "--publish")
     story = Story.objects.get()
-    assert story.status == Status.PUBLISHED and story.is_public
+    assert story.status == Status.PUBLISHED
+    assert story.is_public
     response = client.get(story.get_absolute_url())
     assert response.status_code == 200
     page = PageText()
@@ -120,7 +121,8 @@ def test_published_sample_page_reads_exactly_like_the_original(client):
     assert source in text
     assert "Back to top button" not in text
     # The typos of the original are kept, not "fixed".
-    assert "кәіспорындарын" in story.headline and "делегециясы" in story.body
+    assert "кәіспорындарын" in story.headline
+    assert "делегециясы" in story.body
 
 
 def test_reimport_creates_nothing_twice():
@@ -263,7 +265,8 @@ def test_reimport_with_publish_publishes_an_untouched_story(tmp_path):
     assert story.status == Status.IN_REVIEW
     out = run(path, "--publish")
     story.refresh_from_db()
-    assert story.status == Status.PUBLISHED and story.is_public
+    assert story.status == Status.PUBLISHED
+    assert story.is_public
     assert list(story.events.order_by("pk").values_list("action", flat=True)) == [
         "submit",
         "publish",

@@ -59,7 +59,8 @@ def test_posts_come_in_with_status_terms_authors_dates_and_slugs(export):
     assert "su.jpg" in out  # the missing featured image is reported
 
     kk = Story.objects.get(headline=KK_HEADLINE)
-    assert kk.status == Status.PUBLISHED and kk.is_public
+    assert kk.status == Status.PUBLISHED
+    assert kk.is_public
     assert kk.published_at == datetime(2023, 10, 17, 4, 30, tzinfo=UTC)
     assert kk.language == "kk"
     assert kk.slug == "turkistanda-zhanga-zauyt-ashyldy"
@@ -78,7 +79,8 @@ def test_posts_come_in_with_status_terms_authors_dates_and_slugs(export):
         kk.body
     )
     assert "<h2>Келесі кезең</h2>" in kk.body
-    assert "script" not in kk.body and "[caption" not in kk.body
+    assert "script" not in kk.body
+    assert "[caption" not in kk.body
     assert list(kk.events.order_by("id").values_list("action", flat=True)) == [
         "submit",
         "publish",
@@ -93,7 +95,8 @@ def test_posts_come_in_with_status_terms_authors_dates_and_slugs(export):
     assert pending.status == Status.IN_REVIEW
     assert pending.category == ru.category
     scheduled = Story.objects.get(headline="Наурыз мерекесі Түркістанда өтеді")
-    assert scheduled.status == Status.PUBLISHED and not scheduled.is_public
+    assert scheduled.status == Status.PUBLISHED
+    assert not scheduled.is_public
     assert scheduled.published_at == datetime(2099, 3, 21, 10, 0, tzinfo=UTC)
     assert not Story.objects.filter(headline__in=["Өшірілген жазба", "Біз туралы"])
     assert Author.objects.count() == 2
@@ -188,7 +191,8 @@ def test_inline_pictures_are_stored_once_and_point_at_the_new_images(export):
     assert f'href="{factory.file.url}"' in kk.body
     assert 'alt="Зауыт цехы"' in kk.body
     assert OLD_UPLOADS not in kk.body
-    assert "srcset" not in kk.body and "sizes" not in kk.body
+    assert "srcset" not in kk.body
+    assert "sizes" not in kk.body
 
     ru = Story.objects.get(headline="В Шымкенте открыли новый парк")
     park = Image.objects.get(file__contains="park")
@@ -291,7 +295,8 @@ def test_a_post_published_at_the_source_since_is_published_if_untouched(export):
     out = run(export)
     pending.refresh_from_db()
     park.refresh_from_db()
-    assert pending.status == Status.PUBLISHED and pending.is_public
+    assert pending.status == Status.PUBLISHED
+    assert pending.is_public
     assert park.status == Status.DRAFT
     assert counts(out) == tally(published=1, skipped=6, failed=1)
     assert str(REASON_EDITED_SINCE_IMPORT) in out

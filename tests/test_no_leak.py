@@ -267,7 +267,8 @@ def test_the_walk_covers_feeds_sitemaps_and_search_when_the_project_has_them():
         for pieces, _entry in public_patterns()
     }
     names = {entry.name for _pieces, entry in public_patterns()}
-    assert "story" in names and "home" in names
+    assert "story" in names
+    assert "home" in names
     for address in _all_addresses(get_resolver().url_patterns, []):
         if address.startswith("/admin/"):
             continue

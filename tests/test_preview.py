@@ -47,7 +47,8 @@ def test_editor_previews_any_draft_and_others_may_not(client, draft):
     assert client.get(reverse("story_preview", args=[draft.pk])).status_code == 403
     anonymous = Client()
     response = anonymous.get(reverse("story_preview", args=[draft.pk]))
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
 
 
 def test_share_link_from_the_admin_opens_that_draft_without_an_account(draft):
@@ -61,7 +62,8 @@ def test_share_link_from_the_admin_opens_that_draft_without_an_account(draft):
     response = reader.get(link)
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"<h1>{HEADLINE}</h1>" in html and 'class="preview-banner"' in html
+    assert f"<h1>{HEADLINE}</h1>" in html
+    assert 'class="preview-banner"' in html
     assert response["Cache-Control"] == "private, no-store"
     assert response["Referrer-Policy"] == "no-referrer"
 
@@ -101,7 +103,8 @@ def test_expired_share_link_is_refused(client, draft):
     response = client.get(reverse("story_share", kwargs={"token": token}))
     assert response.status_code == 410
     html = response.content.decode()
-    assert str(preview.ERROR_LINK_EXPIRED) in html and HEADLINE not in html
+    assert str(preview.ERROR_LINK_EXPIRED) in html
+    assert HEADLINE not in html
     # Just inside its lifetime it still works.
     recent = time.time() - preview.share_max_age().total_seconds() + 60
     with mock.patch("time.time", return_value=recent):
@@ -127,3 +130,17 @@ def test_share_link_dies_with_a_withdrawn_story(client):
     )
     assert response.status_code == 410
     assert "Алынған" not in response.content.decode()
+
+
+def test_share_links_live_as_long_as_the_setting_says(client, draft, settings):
+    settings.NEWSROOM_SHARE_LINK_SECONDS = 3600
+    two_hours_ago = time.time() - 2 * 3600
+    with mock.patch("time.time", return_value=two_hours_ago):
+        token = preview.share_token(draft)
+    assert (
+        client.get(reverse("story_share", kwargs={"token": token})).status_code == 410
+    )
+    settings.NEWSROOM_SHARE_LINK_SECONDS = 3 * 3600
+    assert (
+        client.get(reverse("story_share", kwargs={"token": token})).status_code == 200
+    )

@@ -113,10 +113,12 @@ def test_story_page_shows_everything_a_reader_needs(client, site):
     assert CORRECTION_NOTE in html
     assert "Жасырын түзету" not in html
     assert site.tag.get_absolute_url() in html
-    assert "breadcrumbs" in html and 'aria-current="page"' in html
+    assert "breadcrumbs" in html
+    assert 'aria-current="page"' in html
     assert "https://t.me/share/url?url=" in html
     assert 'href="#top"' in html
-    assert 'property="og:title"' in html and 'name="twitter:card"' in html
+    assert 'property="og:title"' in html
+    assert 'name="twitter:card"' in html
     assert 'property="og:image"' in html
 
 
@@ -288,7 +290,8 @@ def test_pictures_have_renditions_srcset_and_size(client, site):
     html = client.get(site.kk.get_absolute_url()).content.decode()
     hero = html.split('class="hero"')[1].split("</figure>")[0]
     assert '<source type="image/webp" srcset="' in hero
-    assert " 320w" in hero and " 1280w" in hero
+    assert " 320w" in hero
+    assert " 1280w" in hero
     assert 'sizes="' in hero
     assert 'width="1280" height="720"' in hero
     assert 'loading="lazy"' not in hero
@@ -438,4 +441,5 @@ def test_related_stories_come_from_the_section_first(client, site):
     related = html.split('class="related"')[1]
     assert related.index(same.headline) < related.index(other.headline)
     assert "Орысша жаңалық" not in related
-    assert DRAFT_HEADLINE not in related and SCHEDULED_HEADLINE not in related
+    assert DRAFT_HEADLINE not in related
+    assert SCHEDULED_HEADLINE not in related

@@ -216,7 +216,8 @@ def test_publish_stamps_now_and_schedule_keeps_the_time():
     now_story.refresh_from_db()
     later_story.refresh_from_db()
     assert now_story.is_public
-    assert later_story.published_at == at and not later_story.is_public
+    assert later_story.published_at == at
+    assert not later_story.is_public
     assert rules.state_of(later_story) == rules.SCHEDULED
 
 
@@ -249,7 +250,8 @@ def test_reschedule_moves_the_time_and_says_so_in_the_audit():
     moved = services.story_transition(
         story_id=story.pk, user=editor, action="reschedule", publish_at=new
     )
-    assert moved.published_at == new and moved.status == Status.PUBLISHED
+    assert moved.published_at == new
+    assert moved.status == Status.PUBLISHED
     assert rules.state_of(Story.objects.get(pk=story.pk)) == SCHEDULED
     event = StoryEvent.objects.get(story=story)
     assert event.note == str(services.NOTE_RESCHEDULED) % {
@@ -268,12 +270,13 @@ def test_publish_now_puts_a_scheduled_story_out_at_once():
         story_id=story.pk, user=editor, action="publish_scheduled"
     )
     story.refresh_from_db()
-    assert story.is_public and before <= story.published_at <= timezone.now()
+    assert story.is_public
+    assert before <= story.published_at <= timezone.now()
     assert story.events.get().action == "publish_scheduled"
 
 
 @pytest.mark.parametrize(
-    "publish_at, error",
+    ("publish_at", "error"),
     [
         (None, rules.ERROR_TIME_REQUIRED),
         (timedelta(minutes=-1), rules.ERROR_TIME_IN_PAST),
@@ -344,7 +347,8 @@ def test_unpublishing_a_scheduled_story_cancels_the_schedule():
     )
     story.refresh_from_db()
     assert story.status == Status.UNPUBLISHED
-    assert story.published_at is None and not story.is_withdrawn
+    assert story.published_at is None
+    assert not story.is_withdrawn
     assert not Story.objects.published(was_due + timedelta(days=1))
 
 
@@ -355,7 +359,8 @@ def test_correction_is_dated_and_story_stays_published():
         story_id=story.pk, user=editor, action="correct", note="Сан қате болды."
     )
     correction = Correction.objects.get(story=story)
-    assert correction.note == "Сан қате болды." and correction.created_at
+    assert correction.note == "Сан қате болды."
+    assert correction.created_at
     assert Story.objects.get(pk=story.pk).is_public
 
 
@@ -429,7 +434,7 @@ class TestNotifications:
         assert f"/admin/articles/story/{story.pk}/change/" in mail.outbox[0].body
 
     @pytest.mark.parametrize(
-        "action, state",
+        ("action", "state"),
         [
             ("approve", Status.IN_REVIEW),
             ("request_changes", Status.IN_REVIEW),
