@@ -1,4 +1,4 @@
-"""TODO"""
+"""The readers' lists: home, sections, sources, tags, authors, archive, corrections."""
 
 import calendar
 from collections import defaultdict

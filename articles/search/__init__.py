@@ -9,5 +9,6 @@ Full-text search of stories, one engine for the reader search page and the admin
 - ``results``: ``search_stories`` and ``search_queryset``, lazily counted results;
 - ``snippets``: highlighted snippets;
 - ``forms``: the search form with its filters;
-- ``signals``: framework wiring that keeps the index in step with saves.
+- ``signals``: the index writes Django makes itself (deletes, many-to-many links,
+  renames of tags, authors and sources); the services call the index for the rest.
 """

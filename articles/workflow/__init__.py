@@ -5,7 +5,8 @@ its status.
 - ``rules``: the actions (submit, approve, publish…), who may take them and in which
   state (``available_actions``, ``can_edit``, ``can_preview``, ``state_of``);
 - ``services``: ``story_transition``, ``story_save``, ``story_add_note``,
-  ``story_publish_imported``: every move under a row lock, with an event row;
+  ``story_publish_imported``: every move under a row lock, with an event row, and
+  every side effect of a save or a move (redirect, search index, cache purge, mail);
 - ``queues``: counts per state, the review queue, a journalist's own stories;
 - ``notifications``: mail to authors and editors after a move;
 - ``revisions``: versions of a story, their comparison and restore;
