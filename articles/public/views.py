@@ -1,4 +1,4 @@
-"""TODO"""
+"""The public list pages: front page, sections, sources, tags, authors, archive."""
 
 import calendar
 from collections import defaultdict
@@ -28,7 +28,7 @@ from articles.models import (
     Tag,
     day_start,
 )
-from articles.public import reads
+from articles.public import edition, reads
 from articles.public.page_cache import public_page
 
 PAGE_SIZE = 20
@@ -93,7 +93,7 @@ def attach_renditions(stories) -> None:
 
 def language_links(request, versions=None) -> list[dict]:
     """Return this page in every language: the switcher and hreflang alternates."""
-    links, current = [], language()
+    links, current = [], get_language() or settings.LANGUAGE_CODE
     for code, name in settings.LANGUAGES:
         # translate_url resolves the path in the page's own language, so first.
         url = None if versions is not None else translate_url(request.path, code)
@@ -109,25 +109,49 @@ def language_links(request, versions=None) -> list[dict]:
             links.append(
                 {
                     "code": code,
+                    "hreflang": edition.hreflang(code),
                     "name": translation.gettext(name),
                     "read_label": translation.gettext("Read this story in English"),
                     "url": url,
                     "absolute": request.build_absolute_uri(url),
                     "exists": exists,
-                    "current": code == current,
+                    # Kazakh in either script is the same language.
+                    "current": edition.same_language(code, current),
+                    "script": code == edition.LATIN,
                 }
             )
     return links
 
 
+def script_links(languages) -> list[dict]:
+    """Return the switch between the Cyrillic and Latin Kazakh editions, if any."""
+    current = get_language()
+    found = {v["code"]: v for v in languages if v["exists"]}
+    if current not in edition.SCRIPT_LABELS or not all(
+        code in found for code in edition.SCRIPT_LABELS
+    ):
+        return []
+    return [
+        {
+            "label": label,
+            "hreflang": found[code]["hreflang"],
+            "url": found[code]["url"],
+            "current": code == current,
+        }
+        for code, label in edition.SCRIPT_LABELS.items()
+    ]
+
+
 def page_context(request, *, title, description="", breadcrumbs=(), versions=None):
     """Return what base.html needs to head, title and link a page."""
+    languages = language_links(request, versions)
     return {
         "title": title,
         "description": description
         or _("News of Kazakhstan and the world in Kazakh, Russian and English."),
         "canonical": request.build_absolute_uri(request.path),
-        "languages": language_links(request, versions),
+        "languages": languages,
+        "scripts": script_links(languages),
         "breadcrumbs": breadcrumbs,
         "site_name": settings.NEWSROOM_SITE_NAME,
         "og_locale": OG_LOCALES.get(language(), "kk_KZ"),
@@ -161,13 +185,22 @@ def story_list(request, stories, *, title, description="", breadcrumbs=(), **ext
             "number": page.number,
         }
         context["canonical"] += f"?page={page.number}"
-    rail = (
+    rail = list(
         Story.objects.published()
         .in_language(language())
         .select_related("category")
-        .only("headline", "slug", "language", "published_at", "category__slug")
+        .only(
+            "headline",
+            "slug",
+            "language",
+            "published_at",
+            "category__slug",
+            "latin_overrides",
+        )
         .order_by("-published_at")[:RAIL_SIZE]
     )
+    most_read = list(reads.most_read(language()))
+    edition.spell_stories([*stories, *rail, *most_read])
     return render(
         request,
         "articles/story_list.html",
@@ -176,8 +209,8 @@ def story_list(request, stories, *, title, description="", breadcrumbs=(), **ext
             "heading": title,
             "page": page,
             "stories": stories,
-            "rail_latest": list(rail),
-            "most_read": list(reads.most_read(language())),
+            "rail_latest": rail,
+            "most_read": most_read,
             **extra,
         },
     )
@@ -213,6 +246,9 @@ def home(request):
             sections.append({"category": category, "stories": by_category[category.pk]})
     most_read = list(reads.most_read(lang))
     attach_renditions([*latest, *(s for b in sections for s in b["stories"])])
+    edition.spell_stories(
+        [*latest, *most_read, *(s for b in sections for s in b["stories"])]
+    )
     context = page_context(
         request,
         title=settings.NEWSROOM_SITE_NAME,

@@ -1,0 +1,121 @@
+"""The Kazakh Latin-script edition: the Kazakh site again under /kk-latn/, in Latin.
+
+Nothing is typed twice. The Kazakh pages are rendered as usual (the interface from
+the generated kk_Latn catalogue, the stories from the database) and their text is
+spelled in Latin letters on the way out, before the page cache keeps it; a story's
+own overrides are applied to its headline, summary and text first.
+"""
+
+from django.conf import settings
+from django.utils import translation
+
+from articles.core.latin import LATIN_TAG, to_latin, to_latin_html, to_latin_page
+
+LATIN = LATIN_TAG
+# How the edition names itself to browsers and search engines (BCP 47).
+LATIN_HREFLANG = "kk-Latn"
+SCRIPT_LABELS = {"kk": "Кирилл", LATIN: "Latyn"}
+# Structured data values that are addresses, codes or dates, never words.
+_LD_KEEP = {"@context", "@type", "@id", "url", "inLanguage", "width", "height"}
+
+
+def is_latin() -> bool:
+    """Return whether the page being served belongs to the Latin-script edition."""
+    return translation.get_language() == LATIN
+
+
+def hreflang(code: str) -> str:
+    return LATIN_HREFLANG if code == LATIN else code
+
+
+def same_language(code: str, other: str) -> bool:
+    """Kazakh in either script is one language."""
+    return code[:2] == other[:2]
+
+
+def latin_url(path_for) -> str:
+    """Return path_for() worked out in the Latin edition."""
+    with translation.override(LATIN):
+        return path_for()
+
+
+def spell_stories(stories) -> None:
+    """Spell the Kazakh stories of a page with their own overrides, in memory only.
+
+    The rest of the page (and stories without overrides) is spelled by the page
+    pass; this only makes sure each story's names come out as its editor wrote them.
+    """
+    if not is_latin():
+        return
+    for story in stories:
+        if story is None or story.language != "kk":
+            continue
+        overrides = story.__dict__.get("latin_overrides")
+        if not overrides:
+            continue
+        story.headline = to_latin(story.headline, overrides)
+        story.dek = to_latin(story.dek, overrides)
+        if "body" in story.__dict__:
+            story.body = to_latin_html(story.body, overrides)
+        if "body_text" in story.__dict__:
+            story.body_text = to_latin(story.body_text, overrides)
+
+
+def spell_data(data, overrides: str = ""):
+    """Return structured data (JSON-LD) with its words in Latin letters."""
+    if isinstance(data, dict):
+        spelled = {
+            key: value if key in _LD_KEEP else spell_data(value, overrides)
+            for key, value in data.items()
+        }
+        if "inLanguage" in spelled:
+            spelled["inLanguage"] = LATIN_HREFLANG
+        return spelled
+    if isinstance(data, list):
+        return [spell_data(value, overrides) for value in data]
+    if isinstance(data, str) and not data.startswith(("http://", "https://", "/")):
+        return to_latin(data, overrides)
+    return data
+
+
+def spell_text(text: str, overrides: str = "") -> str:
+    """Spell text in Latin letters when serving the Latin edition (feeds, data)."""
+    return to_latin(text, overrides) if is_latin() and text else text
+
+
+def spell_response(response) -> None:
+    """Spell an HTML page of the Latin edition, once."""
+    if (
+        getattr(response, "latin_spelled", False)
+        or response.streaming
+        or not is_latin()
+        or not response.get("Content-Type", "").startswith("text/html")
+    ):
+        return
+    charset = response.charset or settings.DEFAULT_CHARSET
+    response.content = to_latin_page(response.content.decode(charset)).encode(charset)
+    response.latin_spelled = True
+
+
+class LatinEditionMiddleware:
+    """Serve the Latin edition only under its prefix, spelled, with its BCP 47 tag.
+
+    A browser asking for kk-Latn still gets the admin and previews in Kazakh
+    Cyrillic: editors write and check the Cyrillic text the edition is made from.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = f"/{LATIN}/"
+
+    def __call__(self, request):
+        if is_latin() and not request.path_info.startswith(self.prefix):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        response = self.get_response(request)
+        if is_latin():
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            spell_response(response)
+            response["Content-Language"] = LATIN_HREFLANG
+        return response
