@@ -53,12 +53,13 @@ def spell_stories(stories) -> None:
         overrides = story.__dict__.get("latin_overrides")
         if not overrides:
             continue
-        story.headline = to_latin(story.headline, overrides)
-        story.dek = to_latin(story.dek, overrides)
-        if "body" in story.__dict__:
-            story.body = to_latin_html(story.body, overrides)
-        if "body_text" in story.__dict__:
-            story.body_text = to_latin(story.body_text, overrides)
+        # Only what was loaded: a deferred field would cost a query per story.
+        loaded = story.__dict__
+        for name in ("headline", "dek", "body_text"):
+            if name in loaded:
+                loaded[name] = to_latin(loaded[name], overrides)
+        if "body" in loaded:
+            loaded["body"] = to_latin_html(loaded["body"], overrides)
 
 
 def spell_data(data, overrides: str = ""):
@@ -118,4 +119,6 @@ class LatinEditionMiddleware:
                 response.render()
             spell_response(response)
             response["Content-Language"] = LATIN_HREFLANG
+            # Addresses made after this request (in the same thread) are Cyrillic.
+            translation.deactivate()
         return response
