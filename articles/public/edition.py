@@ -14,6 +14,7 @@ from articles.core.latin import LATIN_TAG, to_latin, to_latin_html, to_latin_pag
 LATIN = LATIN_TAG
 # How the edition names itself to browsers and search engines (BCP 47).
 LATIN_HREFLANG = "kk-Latn"
+# Each script named in itself, as language switches name each language in itself.
 SCRIPT_LABELS = {"kk": "Кирилл", LATIN: "Latyn"}
 # Structured data values that are addresses, codes or dates, never words.
 _LD_KEEP = {"@context", "@type", "@id", "url", "inLanguage", "width", "height"}
