@@ -114,6 +114,14 @@ class TestPages:
         assert response.status_code == 301
         assert response["Location"] == site.ru.get_absolute_url()
 
+    def test_an_old_address_redirects_within_the_edition(self, client, site):
+        old = site.kk.get_absolute_url()
+        site.kk.slug = "zhana-aurukhana"
+        site.kk.save()
+        response = client.get(latin(old))
+        assert response.status_code == 301
+        assert response["Location"] == latin(site.kk.get_absolute_url())
+
     def test_withdrawn_and_hidden_stories_stay_hidden(self, client, site):
         assert client.get(latin(site.withdrawn.get_absolute_url())).status_code == 410
         for story in (site.draft, site.scheduled):

@@ -34,6 +34,12 @@ def same_language(code: str, other: str) -> bool:
     return code[:2] == other[:2]
 
 
+def cyrillic_path(path: str) -> str:
+    """Return a Latin-edition path as the same path in the Cyrillic edition."""
+    prefix = f"/{LATIN}/"
+    return "/kk/" + path.removeprefix(prefix) if path.startswith(prefix) else path
+
+
 def latin_url(path_for) -> str:
     """Return path_for() worked out in the Latin edition."""
     with translation.override(LATIN):

@@ -88,9 +88,11 @@ def story_detail(request, category, slug):
         .first()
     )
     if story is None:
+        # Old addresses are kept in Cyrillic-edition form; the Latin one follows.
+        old_path = edition.cyrillic_path(request.path)
         moved = (
             StoryRedirect.objects.select_related("story__category")
-            .filter(old_path=request.path)
+            .filter(old_path=old_path)
             .first()
         )
         if moved is not None and moved.story.is_public:
