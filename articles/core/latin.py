@@ -1,11 +1,13 @@
 """Kazakh in the Latin alphabet: Cyrillic text and HTML spelled in the 2021 letters.
 
-The alphabet is the improved Latin-based Kazakh alphabet of 31 letters presented to
-the National Commission for the transition of the Kazakh alphabet to the Latin
-script on 28 January 2021 (Government of the Republic of Kazakhstan; the revision
-of the alphabet approved by Presidential Decree No. 569 of 26 October 2017, amended
-by Decree No. 637 of 19 February 2018), with Ñ ñ for Ң ң as in the version put to
-public discussion in April 2021. The letter table, Cyrillic -> Latin:
+The alphabet is the improved Latin-based Kazakh alphabet of 31 letters presented by
+the Government to the National Commission for the transition of the Kazakh alphabet
+to the Latin script on 28 January 2021 (Kazinform, "New version of Latin-based
+Kazakh alphabet presented at Government", inform.kz, 28.01.2021). It revises the
+alphabet approved by Presidential Decree No. 569 of 26 October 2017 (amended by
+Decree No. 637 of 19 February 2018); Ң ң is Ñ ñ as in the version put to public
+discussion in April 2021 (the January draft had Ŋ ŋ). The letter table,
+Cyrillic -> Latin:
 
     А а  A a      Ғ ғ  Ğ ğ      Й й  İ i      О о  O o      Т т  T t      Ф ф  F f
     Ә ә  Ä ä      Д д  D d      К к  K k      Ө ө  Ö ö      У у  U u      Х х  H h
@@ -17,16 +19,19 @@ public discussion in April 2021. The letter table, Cyrillic -> Latin:
 (A Ä B D E F G Ğ H I İ J K L M N Ñ O Ö P Q R S Ş T U Ū Ü V Y Z: 31 letters; Х and Һ
 share H, И and Й share İ.) Note the two i's: І is dotless-lower I ı, И and Й are
 dotted-capital İ i, so case is never changed with str.upper()/str.lower() here.
+Example: Қазақстан Республикасы -> Qazaqstan Respublikasy, Шымкент -> Şymkent.
 
-Letters outside the Kazakh sound system (Russian loan words) are spelled by these
-rules of the same reform:
+Letters outside the 31 (Russian loan words) have no letter of their own. They are
+spelled by their sound with the letters above, the way the reform's examples spell
+them (и, й -> i, so ё ю я, which are й + a vowel, begin with i); where the published
+examples do not settle a letter, the choice made here is marked "(ours)":
 
     Ё ё  İo io    (й + о)          Ъ ъ  dropped
     Ю ю  İu iu    (й + у)          Ь ь  dropped
     Я я  İa ia    (й + а)          Э э  E e
-    Ц ц  Ts ts                     Ч ч  Ç ç
-    Щ щ  Şş şş
-    ий   i        the glide of the Russian ending "-ий" is not written twice
+    Ц ц  Ts ts                     Ч ч  Ç ç   (as Ş for Ш; Common Turkic Alphabet)
+    Щ щ  Şş şş    (ours: ш + ш, the way Kazakh speakers say it)
+    ий   i        (ours) the glide of the Russian ending "-ий" is not written twice
                   (Достоевский -> Dostoevski)
 
 A letter spelled with two Latin letters takes the case of its word: ЦЕНТР -> TSENTR,

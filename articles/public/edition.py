@@ -1,4 +1,5 @@
-"""The Kazakh Latin-script edition: the Kazakh site again under /kk-latn/, in Latin.
+"""The site's editions: each page's links to its other languages and scripts, and
+the Kazakh Latin-script edition, the Kazakh site again under /kk-latn/ in Latin.
 
 Nothing is typed twice. The Kazakh pages are rendered as usual (the interface from
 the generated kk_Latn catalogue, the stories from the database) and their text is
@@ -7,6 +8,7 @@ own overrides are applied to its headline, summary and text first.
 """
 
 from django.conf import settings
+from django.urls import reverse, translate_url
 from django.utils import translation
 
 from articles.core.latin import LATIN_TAG, to_latin, to_latin_html, to_latin_page
@@ -44,6 +46,55 @@ def latin_url(path_for) -> str:
     """Return path_for() worked out in the Latin edition."""
     with translation.override(LATIN):
         return path_for()
+
+
+def language_links(request, versions=None) -> list[dict]:
+    """Return this page in every language: the switcher and hreflang alternates."""
+    links, current = [], translation.get_language() or settings.LANGUAGE_CODE
+    for code, name in settings.LANGUAGES:
+        # translate_url resolves the path in the page's own language, so first.
+        url = None if versions is not None else translate_url(request.path, code)
+        with translation.override(code):
+            if versions is not None:
+                url = versions.get(code)
+                exists = url is not None
+                url = url or reverse("articles:home")
+            else:
+                # A path that does not resolve (a 404) is not translated.
+                exists = code == current or url != request.path
+                url = url if exists else reverse("articles:home")
+            links.append(
+                {
+                    "code": code,
+                    "hreflang": hreflang(code),
+                    "name": translation.gettext(name),
+                    "read_label": translation.gettext("Read this story in English"),
+                    "url": url,
+                    "absolute": request.build_absolute_uri(url),
+                    "exists": exists,
+                    # Kazakh in either script is the same language.
+                    "current": same_language(code, current),
+                    "script": code == LATIN,
+                }
+            )
+    return links
+
+
+def script_links(languages) -> list[dict]:
+    """Return the switch between the Cyrillic and Latin Kazakh editions, if any."""
+    current = translation.get_language()
+    found = {v["code"]: v for v in languages if v["exists"]}
+    if current not in SCRIPT_LABELS or not all(code in found for code in SCRIPT_LABELS):
+        return []
+    return [
+        {
+            "label": label,
+            "hreflang": found[code]["hreflang"],
+            "url": found[code]["url"],
+            "current": code == current,
+        }
+        for code, label in SCRIPT_LABELS.items()
+    ]
 
 
 def spell_stories(stories) -> None:

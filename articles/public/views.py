@@ -10,8 +10,8 @@ from django.db.models import F, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse, translate_url
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -91,67 +91,16 @@ def attach_renditions(stories) -> None:
         image.rendition_list = found[image.pk]
 
 
-def language_links(request, versions=None) -> list[dict]:
-    """Return this page in every language: the switcher and hreflang alternates."""
-    links, current = [], get_language() or settings.LANGUAGE_CODE
-    for code, name in settings.LANGUAGES:
-        # translate_url resolves the path in the page's own language, so first.
-        url = None if versions is not None else translate_url(request.path, code)
-        with translation.override(code):
-            if versions is not None:
-                url = versions.get(code)
-                exists = url is not None
-                url = url or reverse("articles:home")
-            else:
-                # A path that does not resolve (a 404) is not translated.
-                exists = code == current or url != request.path
-                url = url if exists else reverse("articles:home")
-            links.append(
-                {
-                    "code": code,
-                    "hreflang": edition.hreflang(code),
-                    "name": translation.gettext(name),
-                    "read_label": translation.gettext("Read this story in English"),
-                    "url": url,
-                    "absolute": request.build_absolute_uri(url),
-                    "exists": exists,
-                    # Kazakh in either script is the same language.
-                    "current": edition.same_language(code, current),
-                    "script": code == edition.LATIN,
-                }
-            )
-    return links
-
-
-def script_links(languages) -> list[dict]:
-    """Return the switch between the Cyrillic and Latin Kazakh editions, if any."""
-    current = get_language()
-    found = {v["code"]: v for v in languages if v["exists"]}
-    if current not in edition.SCRIPT_LABELS or not all(
-        code in found for code in edition.SCRIPT_LABELS
-    ):
-        return []
-    return [
-        {
-            "label": label,
-            "hreflang": found[code]["hreflang"],
-            "url": found[code]["url"],
-            "current": code == current,
-        }
-        for code, label in edition.SCRIPT_LABELS.items()
-    ]
-
-
 def page_context(request, *, title, description="", breadcrumbs=(), versions=None):
     """Return what base.html needs to head, title and link a page."""
-    languages = language_links(request, versions)
+    languages = edition.language_links(request, versions)
     return {
         "title": title,
         "description": description
         or _("News of Kazakhstan and the world in Kazakh, Russian and English."),
         "canonical": request.build_absolute_uri(request.path),
         "languages": languages,
-        "scripts": script_links(languages),
+        "scripts": edition.script_links(languages),
         "breadcrumbs": breadcrumbs,
         "site_name": settings.NEWSROOM_SITE_NAME,
         "og_locale": OG_LOCALES.get(language(), "kk_KZ"),
