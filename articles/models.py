@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_ckeditor_5.fields import CKEditor5Field
 
+from articles.core.latin import LATIN_TAG, validate_overrides
 from articles.core.text import (
     SLUG_MAX_LENGTH,
     html_to_text,
@@ -365,6 +366,16 @@ class Story(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    latin_overrides = models.TextField(
+        _("Latin spellings"),
+        blank=True,
+        max_length=4000,
+        validators=[validate_overrides],
+        help_text=_(
+            "For the Latin-script edition: one “Cyrillic = Latin” pair a line, for "
+            "names and terms the automatic spelling gets wrong (Самсунг = Samsung)."
+        ),
+    )
 
     objects = StoryQuerySet.as_manager()
 
@@ -419,7 +430,11 @@ class Story(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        with translation.override(self.language):
+        language = self.language
+        if language == Language.KAZAKH and translation.get_language() == LATIN_TAG:
+            # Within the Latin-script edition, its Kazakh stories link to it.
+            language = LATIN_TAG
+        with translation.override(language):
             return reverse(
                 "articles:story",
                 kwargs={"category": self.category.slug, "slug": self.slug},

@@ -160,3 +160,17 @@ def test_every_demo_story_reached_its_state_through_the_workflow(demo):
         assert last is not None, story.slug
         assert last.to_status == story.status, story.slug
     assert not StoryEvent.objects.filter(story__status=Status.DRAFT).exists()
+
+
+def test_demo_shows_the_latin_edition_with_an_override(demo, client):
+    story = Story.objects.get(latin_overrides__contains="Шандонг = Shandong")
+    assert story.language == "kk"
+    assert story.is_public
+    address = "/kk-latn/" + story.get_absolute_url().removeprefix("/kk/")
+    html = client.get(address).content.decode()
+    assert '<html lang="kk-Latn">' in html
+    assert "Shandong" in html
+    assert "Şandong" not in html
+    assert "Türkıstan oblysynyñ delegatsiiasy" in html
+    home = client.get("/kk-latn/").content.decode()
+    assert 'aria-current="true">Latyn<' in home

@@ -4,6 +4,7 @@ one (WordPress permalinks), with a permanent redirect, a withdrawn one with 410.
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 from articles.models import StoryRedirect
+from articles.public.edition import cyrillic_path
 from articles.public.story import gone
 
 
@@ -25,7 +26,8 @@ class OldAddressRedirectMiddleware:
             return response
         moved = (
             StoryRedirect.objects.select_related("story__category")
-            .filter(old_path=request.path)
+            # Old addresses are kept in Cyrillic-edition form; the Latin one follows.
+            .filter(old_path=cyrillic_path(request.path))
             .first()
         )
         if moved is None:

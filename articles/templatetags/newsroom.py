@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from articles.core import cache as caching
 from articles.core.renditions import make_renditions, srcset
@@ -100,6 +101,24 @@ def page_url(context, number):
 @register.simple_tag
 def current_language():
     return active_language()
+
+
+@register.filter
+def bcp47(code):
+    """Return a language code as HTML and hreflang spell it (kk-latn -> kk-Latn)."""
+    language, _sep, script = (code or "").partition("-")
+    if len(script) == 4:
+        return f"{language}-{script.title()}"
+    return code
+
+
+@register.filter
+def content_lang(story_language):
+    """Return the lang of a story's text on this page: Kazakh in the page's script."""
+    current = get_language() or "kk"
+    if story_language == current[:2]:
+        return bcp47(current)
+    return story_language
 
 
 @register.filter
