@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.secret_key import installation_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NEWSROOM_VAR_DIR", BASE_DIR / "var"))
 
@@ -48,7 +50,8 @@ if PRODUCTION and (
         "example from `python -c 'import secrets; print(secrets.token_urlsafe(64))'`."
     )
 if not SECRET_KEY:
-    SECRET_KEY = INSECURE_KEY_PREFIX + "embedded-default-key-for-local-use-only"
+    # Outside production: this installation's own key, made on first start.
+    SECRET_KEY = installation_secret_key(VAR_DIR)
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
