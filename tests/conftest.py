@@ -21,6 +21,23 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """force_login skips every sign-in step, the authenticator's code included (the
+    sign-in steps themselves are tested through the forms)."""
+    from django.test import Client
+
+    from tests.browser import verify_two_factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_two_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -132,3 +132,22 @@ def test_demo_mails_nobody(demo):
     from django.core import mail
 
     assert mail.outbox == []
+
+
+def test_demo_chief_and_admin_sign_in_with_a_printed_authenticator_key(demo):
+    from django.contrib.auth import get_user_model
+
+    from accounts import two_factor
+
+    User = get_user_model()
+    for username in ["chief", "admin"]:
+        device = two_factor.device_for(User.objects.get(username=username))
+        assert device is not None and device.confirmed
+        assert two_factor.readable_key(device.key) in demo
+        assert device.config_url in demo
+    for username in ["journalist", "editor"]:
+        assert two_factor.device_for(User.objects.get(username=username)) is None
+    # A second run keeps the keys people have put in their apps.
+    before = two_factor.device_for(User.objects.get(username="chief")).key
+    call_command("load_demo", stdout=io.StringIO())
+    assert two_factor.device_for(User.objects.get(username="chief")).key == before
