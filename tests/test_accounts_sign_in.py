@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,6 +34,11 @@ def sign_in(client, username, password=PASSWORD, **extra):
         {"username": username, "password": password, "next": "/admin/"},
         **extra,
     )
+
+
+def kk(message):
+    with translation.override("kk"):
+        return str(message)
 
 
 def signed_in(client):
@@ -148,10 +153,10 @@ def test_chief_editor_types_the_code_after_the_password(client):
         CODE, {"code": "000000" if next_code(device) != "000000" else "1"}
     )
     assert wrong.status_code == 200 and not signed_in(client)
-    assert "That code is not right" in wrong.content.decode()
+    assert kk(two_factor.ERROR_WRONG_CODE) in wrong.content.decode()
     # After a wrong code the next try waits a second (doubling with each miss).
     refused = client.post(CODE, {"code": next_code(device)})
-    assert "Too many wrong codes" in refused.content.decode()
+    assert kk(two_factor.ERROR_TOO_MANY_CODES) in refused.content.decode()
     TOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_timestamp=timezone.now() - timedelta(seconds=2)
     )
@@ -220,7 +225,7 @@ def test_an_administrator_without_an_authenticator_must_set_one_up_first(client)
         assert response.status_code == 302
         assert response["Location"].startswith(SETUP)
     page = client.get(SETUP).content.decode()
-    assert "Your role requires two-factor sign-in" in page
+    assert "Сіздің рөліңіз екі факторлы кіруді талап етеді" in page
     # Nothing on the page is fetched from anywhere: the QR code is inline SVG.
     assert "https://" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
     wrong = client.post(SETUP, {"action": "enable", "code": "000000"})
@@ -319,3 +324,21 @@ def test_a_session_ends_after_two_idle_hours_and_use_keeps_it_alive(client):
     )
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_a_chief_editor_resets_a_lost_authenticator_but_not_an_administrators(client):
+    chief = make_chief()
+    journalist = make_journalist(username="aigerim")
+    client.force_login(journalist)
+    assert enrol(client).status_code == 302
+    admin = make_user(username="root", superuser=True)
+    client.force_login(chief)
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_two_factor", "_selected_action": [journalist.pk, admin.pk]},
+    )
+    assert response.status_code == 302
+    assert two_factor.device_for(journalist) is None
+    assert two_factor.device_for(admin) is not None
+    # The journalist signs in with the password alone again.
+    assert sign_in(Client(), "aigerim")["Location"] == "/admin/"
