@@ -158,6 +158,7 @@ def code_step(request):
         **_admin_context(request, _("Two-factor sign-in")),
         "form": form,
         "person": user,
+        "issuer": settings.OTP_TOTP_ISSUER,
         REDIRECT_FIELD_NAME: request.GET.get(REDIRECT_FIELD_NAME, ""),
     }
     return render(request, "accounts/two_factor_code.html", context)

@@ -23,7 +23,7 @@ def test_the_sign_in_page_links_to_the_reset(client):
 @pytest.mark.parametrize(
     "language, subject, body",
     [
-        ("kk", "TuraNews: жаңа құпиясөз", "Жаңа құпиясөзді таңдау үшін"),
+        ("kk", "TuraNews: жаңа құпия сөз", "Жаңа құпия сөзді таңдау үшін"),
         ("ru", "Новый пароль для TuraNews", "Чтобы выбрать его, откройте"),
         ("en", "A new password for TuraNews", "Open this link to choose it"),
     ],

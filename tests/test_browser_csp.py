@@ -144,3 +144,53 @@ def test_admin_and_site_run_under_the_policy_without_a_violation(
     assert "зауыт" in page.content().lower()
     page.screenshot(path=artifacts_dir / "csp-site-search.png", full_page=True)
     assert not found, "\n".join(found)
+
+
+def test_two_factor_set_up_and_sign_in_in_kazakh_without_a_violation(
+    watched, live_server, artifacts_dir
+):
+    from base64 import b32decode
+
+    from django.contrib.auth.models import Group
+
+    from accounts import two_factor
+    from articles.workflow import roles
+
+    from .factories import PASSWORD, make_user
+
+    page, found = watched
+    chief = make_user(username="gulnar")  # no authenticator yet
+    chief.is_staff = True
+    chief.save()
+    chief.groups.add(Group.objects.get(name=roles.CHIEF_EDITOR))
+
+    page.goto(f"{live_server.url}/admin/login/")
+    assert page.locator(".password-reset-link a").inner_text() == (
+        "Кіру деректерін ұмыттыңыз ба?"
+    )
+    page.fill("#id_username", "gulnar")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/two-factor/**")
+    assert page.locator(".two-factor-qr svg").count() == 1
+    page.screenshot(path=artifacts_dir / "admin-two-factor-setup.png", full_page=True)
+    # What a person types into an app when the camera will not scan.
+    page.click(".two-factor-setup details summary")
+    readable = page.locator(".two-factor-key").inner_text()
+    key = b32decode(readable.replace(" ", "")).hex()
+    page.fill("#id_code", two_factor.current_code(key))
+    page.click("input[type=submit].default")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    assert "Екі факторлы кіру қосылды" in page.locator(".messagelist").inner_text()
+
+    page.click("#logout-form button")
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "gulnar")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/login/code/")
+    page.fill("#id_code", "000000")
+    page.click("input[type=submit]")
+    assert "Код дұрыс емес" in page.locator(".errornote").inner_text()
+    page.screenshot(path=artifacts_dir / "admin-two-factor-code.png", full_page=True)
+    assert not found, "\n".join(found)
