@@ -151,3 +151,23 @@ def test_demo_chief_and_admin_sign_in_with_a_printed_authenticator_key(demo):
     before = two_factor.device_for(User.objects.get(username="chief")).key
     call_command("load_demo", stdout=io.StringIO())
     assert two_factor.device_for(User.objects.get(username="chief")).key == before
+
+
+def test_demo_code_prints_the_code_the_site_accepts(demo, client):
+    out = io.StringIO()
+    call_command("demo_code", "chief", stdout=out)
+    client.post(
+        reverse("admin:login"),
+        {"username": "chief", "password": "chief-demo", "next": "/admin/"},
+    )
+    response = client.post("/admin/login/code/", {"code": out.getvalue().strip()})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    with pytest.raises(CommandError):
+        call_command("demo_code", "journalist", stdout=io.StringIO())
+
+
+def test_demo_code_is_refused_in_production(demo, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("demo_code", "chief", stdout=io.StringIO())

@@ -87,9 +87,9 @@ class Command(BaseCommand):
             key = two_factor.readable_key(device.key)
             self.stdout.write(f"  {username:<13} key {key}")
             self.stdout.write(f"  {'':<13} {device.config_url}")
-            self.stdout.write(
-                f"  {'':<13} code now: {two_factor.current_code(device.key)}"
-            )
+        self.stdout.write(
+            "  Without an app: `python manage.py demo_code chief` prints the code."
+        )
 
     def _accounts(self):
         User = get_user_model()
