@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from accounts import two_factor
 from articles.workflow import roles
 
 from .models import User
@@ -11,6 +14,27 @@ from .models import User
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "is_staff"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    actions = ["reset_two_factor"]
+
+    @admin.action(
+        description=_("Reset two-factor sign-in (a lost phone)"),
+        permissions=["change"],
+    )
+    def reset_two_factor(self, request, queryset):
+        reset = 0
+        for user in queryset:
+            # Not a superuser's, unless a superuser asks (as with every change).
+            if self.has_change_permission(request, user):
+                reset += bool(two_factor.two_factor_reset(user=user))
+        self.message_user(
+            request,
+            ngettext(
+                "%d person sets up two-factor sign-in again when signing in next.",
+                "%d people set up two-factor sign-in again when signing in next.",
+                reset,
+            )
+            % reset,
+        )
 
     # Chief editors manage the staff, but only superusers hand out raw
     # permissions or superuser status: a role is given by its group.

@@ -8,11 +8,16 @@ without a real SECRET_KEY and passes ``check --deploy``.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from newsroom.headers import static_file_headers
+from newsroom.secret_key import installation_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NEWSROOM_VAR_DIR", BASE_DIR / "var"))
@@ -48,7 +53,8 @@ if PRODUCTION and (
         "example from `python -c 'import secrets; print(secrets.token_urlsafe(64))'`."
     )
 if not SECRET_KEY:
-    SECRET_KEY = INSECURE_KEY_PREFIX + "embedded-default-key-for-local-use-only"
+    # Outside production: this installation's own key, made on first start.
+    SECRET_KEY = installation_secret_key(VAR_DIR)
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
@@ -68,6 +74,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_ckeditor_5",
     "reversion",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "accounts",
     "articles",
 ]
@@ -75,16 +85,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.headers.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "articles.public.edition.LatinEditionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees a 404 first: old (WordPress) addresses of imported stories.
     "articles.public.redirects.OldAddressRedirectMiddleware",
+    # Turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -152,6 +169,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     ]
 ]
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username + address is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "admin:login"
 
 LANGUAGE_CODE = "kk"
@@ -189,6 +211,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 if not PRODUCTION:
     # WhiteNoise serves straight from the finders here; it only wants the folder.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -225,6 +248,60 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Accounts and headers. Sign-in: five wrong passwords for one username from one
+# address lock that pair out for a while (each further try restarts the wait).
+AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # commands run from cron print nothing unless something failed
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_IPWARE_META_PRECEDENCE_ORDER: tuple[str, ...] = ("REMOTE_ADDR",)
+if PRODUCTION:
+    # Behind the web server the client's address is the one it appends to
+    # X-Forwarded-For; a client cannot choose it. Only trusted in production, where
+    # the app is reached through NEWSROOM_PROXY_COUNT proxies (1: one web server).
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = max(
+        int(os.environ.get("NEWSROOM_PROXY_COUNT", "1")) - 1, 0
+    )
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", 2 * 3600))
+OTP_TOTP_ISSUER = os.environ.get("NEWSROOM_SITE_NAME", "TuraNews")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no one reads another person's key in the admin
+# Sessions belong to the staff: they end when the browser closes or after this long
+# without a request (refreshed at most once a minute, see accounts.middleware).
+SESSION_COOKIE_AGE = int(os.environ.get("NEWSROOM_SESSION_IDLE_SECONDS", 2 * 3600))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Nothing from other origins, no inline script without this response's nonce, no
+# plugins, no framing. Public pages carry no inline script at all, so a cached page
+# never holds a stale nonce. Static files get theirs from newsroom.headers.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# CKEditor 5 sizes pictures with style attributes and shows an uploading picture
+# from a data: address; both are harmless and needed only in the admin.
+NEWSROOM_ADMIN_PREFIX = "/admin/"
+NEWSROOM_CSP_ADMIN_UPDATE = {"style-src-attr": [UNSAFE_INLINE], "img-src": ["data:"]}
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in [
+        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope",
+        "hid", "magnetometer", "microphone", "midi", "payment", "serial", "usb",
+    ]
+}  # fmt: skip
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -232,6 +309,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # Lockouts are warnings; every successful sign-in need not be in the log.
+        "axes": {"level": "WARNING"},
     },
 }
 

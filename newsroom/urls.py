@@ -8,6 +8,7 @@ from articles.admin import uploads
 from articles.public import preview
 
 urlpatterns = [
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path(

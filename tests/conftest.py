@@ -25,6 +25,23 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """force_login skips every sign-in step, the authenticator's code included (the
+    sign-in steps themselves are tested through the forms)."""
+    from django.test import Client
+
+    from tests.browser import verify_two_factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_two_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -77,7 +94,7 @@ def artifacts_dir():
 
 @dataclass(frozen=True)
 class DemoSnapshot:
-    fixture: Path  # dumpdata of the accounts and articles apps after load_demo
+    fixture: Path  # dumpdata of accounts, articles and authenticators after load_demo
     media: Path  # the pictures load_demo stored
     output: str  # what load_demo printed
 
@@ -102,6 +119,7 @@ def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
             "dumpdata",
             "accounts",
             "articles",
+            "otp_totp",
             natural_foreign=True,
             output=str(fixture),
         )

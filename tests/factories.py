@@ -9,9 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
+from accounts import two_factor
 from articles.models import Author, Category, Image, Source, Status, Story
 from articles.search import index as search_index
 from articles.workflow import roles
+from articles.workflow.rules import must_use_two_factor
 
 _counter = itertools.count(1)
 PASSWORD = "pass-for-tests-1"
@@ -28,6 +30,9 @@ def make_user(role=None, *, username=None, superuser=False, **fields):
     )
     if role:
         user.groups.add(Group.objects.get(name=role))
+    if must_use_two_factor(user):
+        # As in real life, they cannot work without an authenticator set up.
+        two_factor.two_factor_demo_device(user=user)
     return user
 
 

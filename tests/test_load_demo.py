@@ -174,3 +174,44 @@ def test_demo_shows_the_latin_edition_with_an_override(demo, client):
     assert "Türkıstan oblysynyñ delegatsiiasy" in html
     home = client.get("/kk-latn/").content.decode()
     assert 'aria-current="true">Latyn<' in home
+
+
+def test_demo_chief_and_admin_sign_in_with_a_printed_authenticator_key(demo):
+    from django.contrib.auth import get_user_model
+
+    from accounts import two_factor
+
+    User = get_user_model()
+    for username in ["chief", "admin"]:
+        device = two_factor.device_for(User.objects.get(username=username))
+        assert device is not None
+        assert device.confirmed
+        assert two_factor.readable_key(device.key) in demo
+        assert device.config_url in demo
+    for username in ["journalist", "editor"]:
+        assert two_factor.device_for(User.objects.get(username=username)) is None
+    # A second run keeps the keys people have put in their apps.
+    before = two_factor.device_for(User.objects.get(username="chief")).key
+    call_command("load_demo", stdout=io.StringIO())
+    assert two_factor.device_for(User.objects.get(username="chief")).key == before
+
+
+def test_demo_code_prints_the_code_the_site_accepts(demo, client):
+    out = io.StringIO()
+    call_command("demo_code", "chief", stdout=out)
+    client.post(
+        reverse("admin:login"),
+        {"username": "chief", "password": "chief-demo", "next": "/admin/"},
+    )
+    response = client.post("/admin/login/code/", {"code": out.getvalue().strip()})
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    with pytest.raises(CommandError):
+        call_command("demo_code", "journalist", stdout=io.StringIO())
+
+
+def test_demo_code_is_refused_in_production(demo, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("demo_code", "chief", stdout=io.StringIO())

@@ -46,7 +46,7 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description=_("picture"))
     def thumbnail(self, obj):
         return format_html(
-            '<img src="{}" alt="" width="80" height="{}" style="object-fit:cover">',
+            '<img src="{}" alt="" width="80" height="{}" class="admin-thumbnail">',
             obj.file.url,
             round(80 * obj.height / obj.width) if obj.width else 60,
         )

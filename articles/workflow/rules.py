@@ -176,3 +176,13 @@ def state_of(story: Story, now: datetime | None = None) -> str:
 
 def state_label(state: str) -> StrOrPromise:
     return _("Scheduled") if state == SCHEDULED else Status(state).label
+
+
+def must_use_two_factor(user: Person) -> bool:
+    """Return whether user must sign in with a second factor: whoever runs the site
+    or its staff accounts (administrators and chief editors)."""
+    return bool(
+        user.is_active
+        and user.is_staff
+        and (user.is_superuser or user.has_perm("accounts.change_user"))
+    )

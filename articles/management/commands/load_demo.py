@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from accounts import two_factor
 from articles.core.clock import NEWSROOM_TZ, newsroom_time
 from articles.core.text import latin_slugify
 from articles.ingest.demo import content as demo_data
@@ -24,6 +25,7 @@ from articles.models import (
 )
 from articles.search import index as search_index
 from articles.workflow import roles, services
+from articles.workflow.rules import must_use_two_factor
 
 ACCOUNTS = [
     # username, password, role, superuser, first name, last name
@@ -53,6 +55,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             roles.sync_roles()
             users = self._accounts()
+            # Chief editors and administrators must sign in with a second factor.
+            devices = {
+                user.username: two_factor.two_factor_demo_device(user=user)
+                for user in users.values()
+                if must_use_two_factor(user)
+            }
             categories = self._categories()
             sources = self._sources()
             authors = self._authors(users)
@@ -66,6 +74,20 @@ class Command(BaseCommand):
         for username, password, role, superuser, *_ in ACCOUNTS:
             label = "administrator" if superuser else role.lower()
             self.stdout.write(f"  {label:<13} {username} / {password}")
+        self._print_two_factor(devices)
+
+    def _print_two_factor(self, devices):
+        self.stdout.write(
+            "Two-factor sign-in (demo only): after the password the admin asks for "
+            "a code. Add the key to an authenticator app, or open the setup address:"
+        )
+        for username, device in devices.items():
+            key = two_factor.readable_key(device.key)
+            self.stdout.write(f"  {username:<13} key {key}")
+            self.stdout.write(f"  {'':<13} {device.config_url}")
+        self.stdout.write(
+            "  Without an app: `python manage.py demo_code chief` prints the code."
+        )
 
     def _accounts(self):
         User = get_user_model()

@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 import django
-import polib  # type: ignore[import-untyped]
+import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
