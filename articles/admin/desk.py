@@ -173,14 +173,17 @@ class DeskViewsMixin:
     def history_view(self, request, object_id, extra_context=None):
         story = self._story_or_404(request, unquote(object_id))
         versions = list(revisions.versions_of(story))
+        older = [v.field_dict for v in versions[1:]] + [None]
         rows = [
             {
                 "version": v,
                 "when": clock.newsroom_time(v.revision.date_created),
                 "headline": v.field_dict.get("headline", ""),
                 "number": v.field_dict.get("version"),
+                "changes": revisions.changed_fields(before, v.field_dict),
+                "note": revisions.version_note(v),
             }
-            for v in versions
+            for v, before in zip(versions, older, strict=True)
         ]
         context = {
             **self.admin_site.each_context(request),

@@ -106,11 +106,9 @@ class WorkflowAdminMixin(DeskViewsMixin):
             user=request.user,
             expected_version=form.cleaned_data.get("expected_version"),
         )
-        if change:
-            reversion.set_comment(
-                ", ".join(str(f) for f in form.changed_data if f != "expected_version")
-            )
-        else:
+        # What changed is worked out from the versions themselves: a form reports
+        # the editor's text as changed whenever the editor re-wrote its markup.
+        if not change:
             reversion.set_comment(str(_("Created")))
 
     def response_change(self, request, obj):
