@@ -272,7 +272,14 @@ class DeskViewsMixin:
     def my_stories_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        stories = list(queues.stories_of(request.user)[:200])
+        stories = queues.stories_of(request.user)
+        state = request.GET.get("state", "")
+        if state in rules.STATE_ORDER:
+            stories = queues.in_state(stories, state)
+        elif state:
+            self.message_user(request, ERROR_UNKNOWN_STATE, messages.WARNING)
+            state = ""
+        stories = list(stories[:200])
         for story in stories:
             story.state = rules.state_of(story)
             story.state_label = rules.state_label(story.state)
@@ -282,10 +289,14 @@ class DeskViewsMixin:
             "title": _("My stories"),
             "opts": self.opts,
             "stories": stories,
+            "state_label": rules.state_label(state) if state else "",
         }
         return TemplateResponse(
             request, "admin/articles/story/my_stories.html", context
         )
+
+
+ERROR_UNKNOWN_STATE = _("There is no such status; all your stories are shown.")
 
 
 ERROR_BAD_TIME = _("Enter the time as day, month, year, hours and minutes.")

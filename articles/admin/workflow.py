@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.admin.desk import DeskViewsMixin, error_text
 from articles.core import clock
 from articles.models import Status
-from articles.workflow import revisions, rules, services
+from articles.workflow import queues, revisions, rules, services
 
 # Posted with the change form: save what was typed, then make this move.
 WORKFLOW_FIELD = "_workflow_action"
@@ -150,6 +150,12 @@ class WorkflowAdminMixin(DeskViewsMixin):
                 and clock.newsroom_time(obj.published_at),
                 versions_url=reverse("admin:articles_story_history", args=[obj.pk]),
             )
+            sent_back = queues.changes_requested_move(obj)
+            if sent_back is not None:
+                context.update(
+                    sent_back=sent_back,
+                    sent_back_when=clock.newsroom_time(sent_back.created_at),
+                )
             if rules.can_preview(user, obj) and obj.status != Status.UNPUBLISHED:
                 context["preview_url"] = reverse("story_preview", args=[obj.pk])
             if form is not None and form.conflict is not None:
