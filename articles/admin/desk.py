@@ -173,7 +173,8 @@ class DeskViewsMixin:
     def history_view(self, request, object_id, extra_context=None):
         story = self._story_or_404(request, unquote(object_id))
         versions = list(revisions.versions_of(story))
-        older = [v.field_dict for v in versions[1:]] + [None]
+        # Each version against the one saved before it; the oldest has none.
+        older = [v.field_dict for v in versions[1:]] + [None] if versions else []
         rows = [
             {
                 "version": v,
