@@ -47,23 +47,31 @@ def ensure_venv() -> None:
 
 
 def ensure_chromium() -> None:
-    """Browser tests drive the system Chromium; install Debian's when we can."""
-    if CHROMIUM.exists() or not shutil.which("apt-get") or os.geteuid() != 0:
+    """Browser tests drive the system Chromium and the Nu HTML checker runs on Java;
+    install Debian's when we can."""
+    missing = [
+        package
+        for package, present in [
+            ("chromium", CHROMIUM.exists()),
+            ("default-jre-headless", shutil.which("java")),
+        ]
+        if not present
+    ]
+    if not missing or not shutil.which("apt-get") or os.geteuid() != 0:
         return
-    say("Installing Chromium for the browser tests")
+    say(f"Installing {', '.join(missing)} for the browser and HTML checker tests")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env
-    )
+    subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=False, env=env)
 
 
 def ensure_axe() -> None:
-    """The accessibility tests run axe-core, pinned in package.json, in Chromium."""
+    """axe-core and the Nu HTML checker (vnu-jar), pinned in package.json."""
     npm = shutil.which("npm")
-    if (ROOT / "node_modules" / "axe-core").exists() or not npm:
+    wanted = ["axe-core", "vnu-jar"]
+    if all((ROOT / "node_modules" / name).exists() for name in wanted) or not npm:
         return
-    say("Installing axe-core for the accessibility tests (npm ci)")
+    say("Installing axe-core and the Nu HTML checker for the page tests (npm ci)")
     subprocess.run([npm, "ci", "--no-audit", "--no-fund"], check=False, cwd=ROOT)
 
 

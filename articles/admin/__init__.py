@@ -6,6 +6,7 @@ The editors' admin, one module per screen family.
 - ``catalog``: pictures, sections, sources, tags, authors;
 - ``redirects``: old addresses of stories;
 - ``imports``: story-file uploads, source feeds and the import record;
+- ``editor``: the story text editor, its interface in the admin's language;
 - ``uploads``: pictures uploaded from the story editor.
 
 Django's autodiscovery imports this package; importing the modules registers them.

@@ -177,14 +177,18 @@ class DeskViewsMixin(StoryModelAdmin):
     def history_view(self, request, object_id, extra_context=None):
         story = self._story_or_404(request, unquote(object_id))
         versions = list(revisions.versions_of(story))
+        # Each version against the one saved before it; the oldest has none.
+        older = [v.field_dict for v in versions[1:]] + [None] if versions else []
         rows = [
             {
                 "version": v,
                 "when": clock.newsroom_time(v.revision.date_created),
                 "headline": v.field_dict.get("headline", ""),
                 "number": v.field_dict.get("version"),
+                "changes": revisions.changed_fields(before, v.field_dict),
+                "note": revisions.version_note(v),
             }
-            for v in versions
+            for v, before in zip(versions, older, strict=True)
         ]
         context = {
             **self.admin_site.each_context(request),
@@ -273,8 +277,15 @@ class DeskViewsMixin(StoryModelAdmin):
     def my_stories_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        stories = list(queues.stories_of(request.user)[:200])
-        for story in stories:
+        stories = queues.stories_of(request.user)
+        state = request.GET.get("state", "")
+        if state in rules.STATE_ORDER:
+            stories = queues.in_state(stories, state)
+        elif state:
+            self.message_user(request, ERROR_UNKNOWN_STATE, messages.WARNING)
+            state = ""
+        shown = list(stories[:200])
+        for story in shown:
             story.state = rules.state_of(story)  # type: ignore[attr-defined]
             story.state_label = rules.state_label(story.state)  # type: ignore[attr-defined]
             story.latest_note = queues.latest_note(story)  # type: ignore[attr-defined]
@@ -282,11 +293,15 @@ class DeskViewsMixin(StoryModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("My stories"),
             "opts": self.opts,
-            "stories": stories,
+            "stories": shown,
+            "state_label": rules.state_label(state) if state else "",
         }
         return TemplateResponse(
             request, "admin/articles/story/my_stories.html", context
         )
+
+
+ERROR_UNKNOWN_STATE = _("There is no such status; all your stories are shown.")
 
 
 ERROR_BAD_TIME = _("Enter the time as day, month, year, hours and minutes.")

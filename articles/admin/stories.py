@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.catalog import URL_FIELD
+from articles.admin.editor import EDITOR_WIDGETS
 from articles.admin.workflow import StoryAdminForm, TimingFilter, WorkflowAdminMixin
 from articles.core.latin import to_latin
 from articles.models import (
@@ -67,7 +68,7 @@ class CorrectionInline(admin.TabularInline):
 @admin.register(Story)
 class StoryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = StoryAdminForm
-    formfield_overrides = URL_FIELD  # type: ignore[assignment]
+    formfield_overrides = {**URL_FIELD, **EDITOR_WIDGETS}  # type: ignore[dict-item]
     list_display = [
         "headline",
         "status_badge",

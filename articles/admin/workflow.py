@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.admin.desk import DeskViewsMixin, error_text
 from articles.core import clock
 from articles.models import Status
-from articles.workflow import revisions, rules, services
+from articles.workflow import queues, revisions, rules, services
 
 # Posted with the change form: save what was typed, then make this move.
 WORKFLOW_FIELD = "_workflow_action"
@@ -106,16 +106,9 @@ class WorkflowAdminMixin(DeskViewsMixin):
             user=request.user,
             expected_version=form.cleaned_data.get("expected_version"),
         )
-        if change:
-            # The history lists what changed by the names the form shows.
-            reversion.set_comment(
-                ", ".join(
-                    str(form.fields[f].label or f)
-                    for f in form.changed_data
-                    if f != "expected_version"
-                )
-            )
-        else:
+        # What changed is worked out from the versions themselves: a form reports
+        # the editor's text as changed whenever the editor re-wrote its markup.
+        if not change:
             reversion.set_comment(str(_("Created")))
 
     def response_change(self, request, obj):
@@ -157,6 +150,12 @@ class WorkflowAdminMixin(DeskViewsMixin):
                 and clock.newsroom_time(obj.published_at),
                 versions_url=reverse("admin:articles_story_history", args=[obj.pk]),
             )
+            sent_back = queues.changes_requested_move(obj)
+            if sent_back is not None:
+                context.update(
+                    sent_back=sent_back,
+                    sent_back_when=clock.newsroom_time(sent_back.created_at),
+                )
             if rules.can_preview(user, obj) and obj.status != Status.UNPUBLISHED:
                 context["preview_url"] = reverse("story_preview", args=[obj.pk])
             if form is not None and form.conflict is not None:

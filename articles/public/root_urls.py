@@ -9,6 +9,7 @@ from articles.public.page_cache import public_page
 
 urlpatterns = [
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("favicon.ico", sitemaps.favicon, name="favicon"),
     path(
         "sitemap.xml",
         public_page(sitemap_views.index),

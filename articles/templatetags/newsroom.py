@@ -1,6 +1,7 @@
 """Template helpers of the public site: pictures, structured data, navigation."""
 
 import json
+import re
 
 from django import template
 from django.core.cache import cache
@@ -132,3 +133,27 @@ def news_time(moment):
     return (
         f"{date_format(local, 'MONTH_DAY_FORMAT')}, {date_format(local, 'TIME_FORMAT')}"
     )
+
+
+@register.filter
+def machine_time(moment):
+    """Return moment for a datetime attribute: ISO 8601 to the second.
+
+    HTML allows at most three digits of a fraction of a second; Django's "c" format
+    gives six whenever the time has microseconds.
+    """
+    if not moment:
+        return ""
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()
+
+
+# The editor stores media embeds as <oembed url="…">, which is no HTML element.
+# The sanitiser let only video hosts through; readers get a plain link to them.
+_OEMBED = re.compile(r'<oembed url="([^"<>]*)"></oembed>')
+_EMBED_LINK = r'<a class="embed-link" href="\1" rel="noopener">\1</a>'
+
+
+@register.filter
+def story_body(html):
+    """Return a story's sanitised text, ready to be shown to readers."""
+    return mark_safe(_OEMBED.sub(_EMBED_LINK, html or ""))

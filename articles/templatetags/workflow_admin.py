@@ -16,11 +16,16 @@ def story_state_counts(context):
     user = context["request"].user
     if not user.has_perm("articles.view_story"):
         return {"rows": []}
-    counts = queues.state_counts()
+    # An editor answers for the whole newsroom; a journalist for their own stories.
+    is_editor = rules.is_editor(user)
+    counts = queues.state_counts(user=None if is_editor else user)
     changelist = reverse("admin:articles_story_changelist")
+    mine = reverse("admin:articles_story_mine")
     rows = []
     for state, count in counts.items():
-        if state == rules.SCHEDULED:
+        if not is_editor:
+            url = f"{mine}?state={state}"
+        elif state == rules.SCHEDULED:
             url = f"{changelist}?timing=scheduled"
         elif state == "published":
             url = f"{changelist}?timing=live"
@@ -36,7 +41,7 @@ def story_state_counts(context):
         )
     return {
         "rows": rows,
-        "is_editor": rules.is_editor(user),
+        "is_editor": is_editor,
         "in_review": counts.get("in_review", 0),
     }
 

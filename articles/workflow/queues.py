@@ -15,21 +15,56 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def state_counts(now: datetime | None = None) -> dict[str, int]:
-    """Return how many stories stand in each state, scheduled ones apart."""
+def _state_filter(state: str, now: datetime) -> Q:
+    if state == SCHEDULED:
+        return Q(status=Status.PUBLISHED, published_at__gt=now)
+    if state == Status.PUBLISHED:
+        return Q(status=Status.PUBLISHED, published_at__lte=now)
+    return Q(status=state)
+
+
+def state_counts(
+    now: datetime | None = None, *, user: User | None = None
+) -> dict[str, int]:
+    """Return how many stories stand in each state, scheduled ones apart.
+
+    With user, count only the stories user wrote (created or is credited on).
+    """
     now = now or timezone.now()
-    due = Q(status=Status.PUBLISHED, published_at__lte=now)
-    scheduled = Q(status=Status.PUBLISHED, published_at__gt=now)
-    aggregates = {}
-    for state in STATE_ORDER:
-        if state == SCHEDULED:
-            aggregates[state] = Count("pk", filter=scheduled)
-        elif state == Status.PUBLISHED:
-            aggregates[state] = Count("pk", filter=due)
-        else:
-            aggregates[state] = Count("pk", filter=Q(status=state))
-    counts = Story.objects.aggregate(**aggregates)
+    stories = Story.objects.all()
+    if user is not None:
+        stories = stories.filter(pk__in=own_stories(user).values("pk"))
+    counts = stories.aggregate(
+        **{
+            state: Count("pk", filter=_state_filter(state, now))
+            for state in STATE_ORDER
+        }
+    )
     return {state: counts[state] for state in STATE_ORDER}
+
+
+def in_state(
+    stories: QuerySet[Story], state: str, now: datetime | None = None
+) -> QuerySet[Story]:
+    """Return the stories that stand in state (one of STATE_ORDER)."""
+    return stories.filter(_state_filter(state, now or timezone.now()))
+
+
+def own_stories(user: User) -> QuerySet[Story]:
+    """Return the stories user created or is credited on."""
+    return Story.objects.filter(Q(created_by=user) | Q(authors__user=user)).distinct()
+
+
+def changes_requested_move(story: Story) -> StoryEvent | None:
+    """Return the move that sent story back with a note, while it waits for changes."""
+    if story.status != Status.CHANGES_REQUESTED:
+        return None
+    return (
+        story.events.filter(to_status=Status.CHANGES_REQUESTED)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def review_queue() -> QuerySet[Story]:
@@ -61,8 +96,7 @@ def stories_of(user: User) -> QuerySet[Story]:
         .order_by("-created_at", "-pk")
     )
     return (
-        Story.objects.filter(Q(created_by=user) | Q(authors__user=user))
-        .distinct()
+        own_stories(user)
         .select_related("category")
         .annotate(
             event_note=Subquery(latest_event_note.values("note")[:1]),

@@ -50,6 +50,9 @@ RELATED: dict[str, type[models.Model]] = {
     "hero_image_id": Image,
     "translation_of_id": Story,
 }
+# What the versions page lists as changed: everything kept but the counter.
+LISTED_FIELDS = [name for name in VERSIONED_FIELDS if name != "version"]
+_FORM_FIELD_NAMES = {f.name for f in Story._meta.get_fields()} | {"expected_version"}
 COMPARED = [
     ("headline", _("headline")),
     ("dek", _("summary")),
@@ -137,6 +140,41 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[FieldDiff]:
         a, b = _text(old, name), _text(new, name)
         rows.append(FieldDiff(name, label, a != b, diff_html(a, b)))
     return rows
+
+
+def _comparable(name: str, value: Any) -> Any:
+    # Tags and authors are stored as lists of keys, in no particular order.
+    return sorted(value or []) if name in ("tags", "authors") else value
+
+
+def changed_fields(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
+    """Return the names of the fields whose values differ between two versions.
+
+    Only what a person would call a change: the version counter is left out, and
+    with no older version (the first one) nothing is listed.
+    """
+    if old is None:
+        return []
+    names = []
+    for name in LISTED_FIELDS:
+        field = Story._meta.get_field(name)
+        key = getattr(field, "attname", name)
+        if _comparable(name, old.get(key)) != _comparable(name, new.get(key)):
+            names.append(str(getattr(field, "verbose_name", name)))
+    return names
+
+
+def version_note(version: Version) -> str:
+    """Return the remark kept with a version (a restore, the first version).
+
+    Older versions kept the names of the form's fields here, which may not have
+    changed at all; those are left out in favour of changed_fields().
+    """
+    comment = (version.revision.comment or "").strip()
+    parts = {part.strip() for part in comment.split(",")}
+    if not comment or parts <= _FORM_FIELD_NAMES:
+        return ""
+    return comment
 
 
 def current_fields(story: Story) -> dict[str, Any]:

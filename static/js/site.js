@@ -6,7 +6,8 @@
   var floating = toTop.cloneNode(true);
   floating.classList.add("floating");
   floating.hidden = true;
-  document.body.appendChild(floating);
+  // Inside the footer: all content belongs to a landmark, even a fixed button.
+  toTop.closest("footer").appendChild(floating);
   var marker = document.querySelector(".site-header");
   new IntersectionObserver(function (entries) {
     floating.hidden = entries[0].isIntersecting;
