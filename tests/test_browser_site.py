@@ -255,8 +255,10 @@ def test_site_works_without_javascript(chromium_browser, live_server):
     try:
         page.goto(live_server.url + "/kk/")
         category = Category.objects.filter(parent__isnull=True).first()
-        page.click(f'.sections a[href="{category.get_absolute_url()}"]')
-        page.wait_for_url(f"**{category.get_absolute_url()}")
+        with translation.override("kk"):  # the front page above is the Kazakh one
+            address = category.get_absolute_url()
+        page.click(f'.sections a[href="{address}"]')
+        page.wait_for_url(f"**{address}")
         page.locator(".card-title a").first.click()
         page.wait_for_load_state()
         assert page.locator("article.story h1").is_visible()
