@@ -95,7 +95,26 @@ def sanitize_html(html: str) -> str:
 _SPACE_RE = re.compile(r"\s+")
 
 
+# Elements that end a run of words: the text of one never runs into the next.
+# CKEditor writes them without a newline in between (<p>a</p><h2>b</h2>).
+TEXT_BREAK_TAGS = {
+    "p", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
+    "dl", "dt", "dd", "blockquote", "hr", "pre", "figure", "figcaption", "img",
+    "picture", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    "section", "article", "aside", "header", "footer", "nav", "main", "address",
+    "details", "summary", "oembed",
+}  # fmt: skip
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
 def html_to_text(html: str) -> str:
-    """Return the readable text of sanitised HTML, on one line."""
-    text = htmllib.unescape(nh3.clean(html or "", tags=set()))
+    """Return the readable text of HTML on one line, a space between blocks."""
+    if not html:
+        return ""
+    # nh3 keeps only the breaking tags, bare, and escapes every "<" in the text,
+    # so what looks like a tag afterwards is one.
+    breaks = nh3.clean(html, tags=TEXT_BREAK_TAGS, attributes={}, link_rel=None)
+    text = htmllib.unescape(_TAG_RE.sub(" ", breaks))
     return _SPACE_RE.sub(" ", text).strip()
