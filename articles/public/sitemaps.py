@@ -11,7 +11,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.models import Category, Story
+from articles.core.sections import SectionTree
+from articles.models import Story
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
@@ -124,7 +125,7 @@ class SectionSitemap(AlternatesSitemap):
     def items(self):
         targets = [("articles:home", {})] + [
             ("articles:category", {"slug": slug})
-            for slug in Category.objects.values_list("slug", flat=True)
+            for slug in [c.slug for c in SectionTree.load(public=True).reachable()]
         ]
         return [
             (code, name, tuple(kwargs.items()))

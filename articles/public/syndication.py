@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from articles.core.sections import section_and_below
 from articles.models import Category, Source, Story
 
 FEED_SIZE = 30
@@ -100,7 +101,7 @@ class CategoryFeed(LatestStoriesFeed):
         return get_object_or_404(Category, slug=slug)
 
     def stories(self, obj):
-        return super().stories(obj).filter(category=obj)
+        return super().stories(obj).filter(category__in=section_and_below(obj))
 
     def feed_title(self, obj):
         return obj.display_name

@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from articles.core.sections import SectionTree, section_and_below
 from articles.models import (
     CALENDAR_YEARS,
     Author,
@@ -192,13 +193,15 @@ def home(request):
     if featured is not None:
         latest.remove(featured)
         latest.insert(0, featured)
+    tree = SectionTree.load()
     ranked = (
         public_stories()
-        .filter(category__parent__isnull=True, published_at__gte=recent_cutoff(lang))
+        .filter(published_at__gte=recent_cutoff(lang))
+        .annotate(section=tree.top_expression())
         .annotate(
             rank=Window(
                 RowNumber(),
-                partition_by=[F("category_id")],
+                partition_by=[F("section")],
                 order_by=[F("published_at").desc(), F("id").desc()],
             )
         )
@@ -206,9 +209,9 @@ def home(request):
     )
     by_category = defaultdict(list)
     for story in ranked:
-        by_category[story.category_id].append(story)
+        by_category[story.section].append(story)
     sections = []
-    for category in Category.objects.filter(parent__isnull=True):
+    for category in tree.tops():
         if by_category.get(category.pk):
             sections.append({"category": category, "stories": by_category[category.pk]})
     most_read = list(reads.most_read(lang))
@@ -242,7 +245,7 @@ def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     return story_list(
         request,
-        public_stories().filter(category=category),
+        public_stories().filter(category__in=section_and_below(category)),
         title=category.display_name,
         description=category.description
         or _("Latest news in the section “%(name)s”.")

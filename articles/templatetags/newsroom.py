@@ -13,7 +13,8 @@ from django.utils.translation import get_language
 
 from articles.core import cache as caching
 from articles.core.renditions import make_renditions, srcset
-from articles.models import Category, Rendition
+from articles.core.sections import SectionTree
+from articles.models import Rendition
 
 register = template.Library()
 
@@ -80,7 +81,8 @@ def nav_categories():
     key = NAV_KEY.format(generation=caching.generation())
     rows = cache.get(key)
     if rows is None:
-        rows = list(Category.objects.filter(parent__isnull=True))
+        # Only sections readers find a story in: an empty one leads nowhere.
+        rows = SectionTree.load(public=True).reachable_tops()
         cache.set(key, rows, NAV_TTL)
     return rows
 

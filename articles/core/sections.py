@@ -1,0 +1,99 @@
+"""The tree of sections: what lies below each one, and which ones readers can reach.
+
+Categories nest (an imported WordPress site keeps its parents). A section holds the
+stories filed in it and in the sections below it, and readers are led (navigation,
+sitemap) only to sections that hold a public story.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, Value, When
+
+from articles.models import Category, Story
+
+
+@dataclass
+class SectionTree:
+    categories: dict[int, Category]
+    children: dict[int | None, list[int]] = field(default_factory=dict)
+    live: set[int] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, *, public: bool = False, now: datetime | None = None) -> SectionTree:
+        """Read every category in one query; with public, which hold public stories."""
+        rows = Category.objects.all()
+        if public:
+            stories = Story.objects.published(now).filter(category=OuterRef("pk"))
+            rows = rows.annotate(has_public=Exists(stories))
+        categories = {c.pk: c for c in rows}
+        tree = cls(categories=categories, children=defaultdict(list))
+        for category in categories.values():  # in the categories' own order
+            parent = category.parent_id if category.parent_id in categories else None
+            tree.children[parent].append(category.pk)
+        if public:
+            for category in categories.values():
+                if category.has_public:
+                    tree.live.update(tree.up_from(category.pk))
+        return tree
+
+    def up_from(self, pk: int) -> list[int]:
+        """Return pk and the sections above it, the innermost first."""
+        chain = []
+        while pk in self.categories and pk not in chain:
+            chain.append(pk)
+            pk = self.categories[pk].parent_id
+        return chain
+
+    def below(self, pk: int) -> list[int]:
+        """Return pk and every section below it."""
+        found, todo = [], [pk]
+        while todo:
+            current = todo.pop()
+            if current in found:
+                continue
+            found.append(current)
+            todo.extend(self.children.get(current, []))
+        return found
+
+    def top_of(self, pk: int) -> int:
+        """Return the outermost section above pk (pk itself at the top)."""
+        return self.up_from(pk)[-1] if pk in self.categories else pk
+
+    @property
+    def nested(self) -> bool:
+        return any(parent is not None for parent in self.children)
+
+    def tops(self) -> list[Category]:
+        return [self.categories[pk] for pk in self.children.get(None, [])]
+
+    def reachable(self) -> list[Category]:
+        """Return the sections holding a public story, in them or below them."""
+        return [c for pk, c in self.categories.items() if pk in self.live]
+
+    def reachable_tops(self) -> list[Category]:
+        return [c for c in self.tops() if c.pk in self.live]
+
+    def top_expression(self):
+        """Return (as SQL) the top section a story's category lies in."""
+        if not self.nested:
+            return F("category_id")
+        groups = defaultdict(list)
+        for pk in self.categories:
+            groups[self.top_of(pk)].append(pk)
+        return Case(
+            *[
+                When(category_id__in=ids, then=Value(top))
+                for top, ids in groups.items()
+            ],
+            default=F("category_id"),
+            output_field=BigIntegerField(),
+        )
+
+
+def section_and_below(category: Category) -> list[int]:
+    """Return the ids of category and of every section below it."""
+    return SectionTree.load().below(category.pk)
