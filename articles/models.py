@@ -385,6 +385,9 @@ class Story(models.Model):
                 fields=["category", "status", "-published_at"],
                 name="story_category_idx",
             ),
+            # Imports look for a story they would repeat (articles.ingest).
+            models.Index(fields=["language", "headline"], name="story_headline_idx"),
+            models.Index(fields=["original_url"], name="story_original_url_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -698,6 +701,13 @@ class ImportedItem(models.Model):
     )
     fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True)
     imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+    wordpress_id = models.PositiveBigIntegerField(
+        _("WordPress post ID"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Old short links to the post (/?p=ID) lead to its story."),
+    )
 
     class Meta:
         verbose_name = _("imported item")

@@ -1,13 +1,22 @@
 """
 Imports and search text.
 
-A story's plain text kept no space between block elements (CKEditor writes
-``<p>…</p><h2>…</h2>`` with nothing between), so words at block edges ran together
-and search could not find them: every story's plain text is made again, and the
-search index rebuilt from it when anything changed.
+- A story's plain text kept no space between block elements (CKEditor writes
+  ``<p>…</p><h2>…</h2>`` with nothing between), so words at block edges ran together
+  and search could not find them: every story's plain text is made again, and the
+  search index rebuilt from it when anything changed.
+- An imported WordPress post keeps its post ID, so that old short links (/?p=ID)
+  find its story; posts imported before take it from their key.
+- Imports look up the stories an item would repeat (same original address, or same
+  language and headline) through two new indexes.
+
+Schema changes come first, data after, so that PostgreSQL never alters a table
+with row changes pending in the same transaction.
 """
 
-from django.db import migrations
+import re
+
+from django.db import migrations, models
 
 CHUNK = 500
 
@@ -41,11 +50,48 @@ def remake_plain_text(apps, schema_editor):
         search_index.rebuild_index(conn=schema_editor.connection, apps=apps)
 
 
+_POST_ID_RE = re.compile(r"/\?p=(\d{1,18})$")
+
+
+def keep_wordpress_ids(apps, schema_editor):
+    item_model = apps.get_model("articles", "ImportedItem")
+    items = item_model._default_manager.using(schema_editor.connection.alias)
+    found = []
+    for item in items.filter(kind="wp", wordpress_id__isnull=True).only("pk", "key"):
+        match = _POST_ID_RE.search(item.key)
+        if match:
+            item.wordpress_id = int(match.group(1))
+            found.append(item)
+    items.bulk_update(found, ["wordpress_id"], batch_size=CHUNK)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0008_search_filter_columns"),
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="importeditem",
+            name="wordpress_id",
+            field=models.PositiveBigIntegerField(
+                blank=True,
+                db_index=True,
+                help_text="Old short links to the post (/?p=ID) lead to its story.",
+                null=True,
+                verbose_name="WordPress post ID",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="story",
+            index=models.Index(
+                fields=["language", "headline"], name="story_headline_idx"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="story",
+            index=models.Index(fields=["original_url"], name="story_original_url_idx"),
+        ),
         migrations.RunPython(remake_plain_text, migrations.RunPython.noop),
+        migrations.RunPython(keep_wordpress_ids, migrations.RunPython.noop),
     ]

@@ -2,7 +2,13 @@
 
 from django.http import HttpResponsePermanentRedirect
 
-from articles.models import StoryRedirect
+from articles.models import ImportedItem, ImportKind, StoryRedirect
+
+# WordPress short links, which old shares use: /?p=4 (posts), /?page_id=4 (pages).
+SHORTLINK_PATHS = ("/", "/index.php")
+
+
+SHORTLINK_PARAMETERS = ("p", "page_id")
 
 
 class OldAddressRedirectMiddleware:
@@ -20,11 +26,37 @@ class OldAddressRedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        moved = (
-            StoryRedirect.objects.select_related("story__category")
-            .filter(old_path=request.path)
-            .first()
-        )
-        if moved is None or not moved.story.is_public:
+        story = shortlink_story(request) or old_path_story(request.path)
+        if story is None:
             return response
-        return HttpResponsePermanentRedirect(moved.story.get_absolute_url())
+        return HttpResponsePermanentRedirect(story.get_absolute_url())
+
+
+def old_path_story(path: str):
+    """Return the public story once at path, if any."""
+    moved = (
+        StoryRedirect.objects.select_related("story__category")
+        .filter(old_path=path)
+        .first()
+    )
+    return moved.story if moved is not None and moved.story.is_public else None
+
+
+def shortlink_story(request):
+    """Return the public story a WordPress short link (/?p=ID) names, if any."""
+    if request.path not in SHORTLINK_PATHS:
+        return None
+    for name in SHORTLINK_PARAMETERS:
+        value = request.GET.get(name, "").strip()
+        if value.isascii() and value.isdigit() and len(value) <= 18:
+            break
+    else:
+        return None
+    records = (
+        ImportedItem.objects.filter(
+            kind=ImportKind.WORDPRESS, wordpress_id=int(value), story__isnull=False
+        )
+        .select_related("story__category")
+        .order_by("-imported_at")
+    )
+    return next((r.story for r in records if r.story.is_public), None)
