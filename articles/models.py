@@ -14,6 +14,7 @@ from articles.core.text import (
     SLUG_MAX_LENGTH,
     html_to_text,
     latin_slugify,
+    media_file_names,
     sanitize_html,
 )
 
@@ -267,6 +268,16 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def first_body_image(body: str) -> Image | None:
+    """Return the first picture in a story's (sanitised) text that is one of our
+    Images: the editor's uploads and the pictures imports bring in."""
+    names = media_file_names(body, settings.MEDIA_URL)
+    if not names:
+        return None
+    found = {i.file.name: i for i in Image.objects.filter(file__in=names)}
+    return next((found[n] for n in names if n in found), None)
+
+
 class StoryQuerySet(models.QuerySet):
     def published(self, now=None):
         """Return the stories a reader may see: published and due."""
@@ -279,9 +290,9 @@ class StoryQuerySet(models.QuerySet):
 
     def for_lists(self):
         """Load what a list of stories shows, in a fixed number of queries."""
-        return self.select_related("category", "source", "hero_image").prefetch_related(
-            "authors"
-        )
+        return self.select_related(
+            "category", "source", "hero_image", "body_image"
+        ).prefetch_related("authors")
 
 
 class Story(models.Model):
@@ -327,6 +338,16 @@ class Story(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    body_image = models.ForeignKey(
+        Image,
+        verbose_name=_("first picture in the text"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown in lists and shared links while there is no main picture."),
     )
     translation_of = models.ForeignKey(
         "self",
@@ -411,9 +432,10 @@ class Story(models.Model):
             self.slug = unique_slug(Story, self.headline, exclude_pk=self.pk)
         self.body = sanitize_html(self.body)
         self.body_text = html_to_text(self.body)
+        self.body_image = first_body_image(self.body)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_text"}
+            kwargs["update_fields"] = {*update_fields, "body_text", "body_image"}
         moves = update_fields is None or {
             "slug",
             "category",
@@ -465,6 +487,14 @@ class Story(models.Model):
 
     def attribution(self) -> str:
         return self.source.attribution(self.language) if self.source_id else ""
+
+    @property
+    def card_image(self):
+        """Return the story's picture for lists and shared links: the main one,
+        else the first of ours in its text."""
+        if self.hero_image_id:
+            return self.hero_image
+        return self.body_image if self.body_image_id else None
 
     @property
     def is_public(self) -> bool:

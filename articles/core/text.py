@@ -2,7 +2,7 @@
 
 import html as htmllib
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import nh3
 from django.utils.text import slugify
@@ -118,3 +118,22 @@ def html_to_text(html: str) -> str:
     breaks = nh3.clean(html, tags=TEXT_BREAK_TAGS, attributes={}, link_rel=None)
     text = htmllib.unescape(_TAG_RE.sub(" ", breaks))
     return _SPACE_RE.sub(" ", text).strip()
+
+
+_IMG_SRC_RE = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]*)\"")
+
+
+def media_file_names(html: str, media_url: str, limit: int = 5) -> list[str]:
+    """Return the stored file names of the first pictures in sanitised HTML that
+    are uploads of this site (their address under media_url), in order."""
+    names = []
+    for src in _IMG_SRC_RE.findall(html or ""):
+        parts = urlsplit(htmllib.unescape(src))
+        if parts.scheme or parts.netloc or not parts.path.startswith(media_url):
+            continue
+        name = unquote(parts.path[len(media_url) :])
+        if name and name not in names:
+            names.append(name)
+            if len(names) >= limit:
+                break
+    return names

@@ -75,14 +75,14 @@ def public_stories():
     return (
         Story.objects.published()
         .in_language(language())
-        .select_related("category", "hero_image")
+        .select_related("category", "hero_image", "body_image")
         .defer("body", "body_text")
     )
 
 
 def attach_renditions(stories) -> None:
-    """Load the renditions of every hero picture on a page in one query."""
-    images = [s.hero_image for s in stories if s.hero_image_id]
+    """Load the renditions of every card picture on a page in one query."""
+    images = [s.card_image for s in stories if s.card_image is not None]
     if not images:
         return
     found = defaultdict(list)
