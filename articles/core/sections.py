@@ -2,12 +2,13 @@
 
 Categories nest (an imported WordPress site keeps its parents). A section holds the
 stories filed in it and in the sections below it, and readers are led (navigation,
-sitemap) only to sections that hold a public story.
+sitemap) only to sections that hold a public story in their language.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,24 +21,32 @@ from articles.models import Category, Story
 class SectionTree:
     categories: dict[int, Category]
     children: dict[int | None, list[int]] = field(default_factory=dict)
-    live: set[int] = field(default_factory=set)
+    # By language: the sections with a public story in them or below them.
+    live: dict[str, set[int]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, *, public: bool = False, now: datetime | None = None) -> SectionTree:
-        """Read every category in one query; with public, which hold public stories."""
+    def load(
+        cls, *, public_in: Iterable[str] = (), now: datetime | None = None
+    ) -> SectionTree:
+        """Read every category in one query, and which hold a public story in each
+        of the languages public_in."""
+        languages = list(public_in)
         rows = Category.objects.all()
-        if public:
-            stories = Story.objects.published(now).filter(category=OuterRef("pk"))
-            rows = rows.annotate(has_public=Exists(stories))
+        for language in languages:
+            stories = Story.objects.published(now).filter(
+                category=OuterRef("pk"), language=language
+            )
+            rows = rows.annotate(**{f"public_{language}": Exists(stories)})
         categories = {c.pk: c for c in rows}
         tree = cls(categories=categories, children=defaultdict(list))
         for category in categories.values():  # in the categories' own order
             parent = category.parent_id if category.parent_id in categories else None
             tree.children[parent].append(category.pk)
-        if public:
+        for language in languages:
+            live = tree.live[language] = set()
             for category in categories.values():
-                if category.has_public:
-                    tree.live.update(tree.up_from(category.pk))
+                if getattr(category, f"public_{language}"):
+                    live.update(tree.up_from(category.pk))
         return tree
 
     def up_from(self, pk: int) -> list[int]:
@@ -70,12 +79,14 @@ class SectionTree:
     def tops(self) -> list[Category]:
         return [self.categories[pk] for pk in self.children.get(None, [])]
 
-    def reachable(self) -> list[Category]:
-        """Return the sections holding a public story, in them or below them."""
-        return [c for pk, c in self.categories.items() if pk in self.live]
+    def reachable(self, language: str) -> list[Category]:
+        """Return the sections holding a public story in language, in them or below."""
+        live = self.live.get(language, set())
+        return [c for pk, c in self.categories.items() if pk in live]
 
-    def reachable_tops(self) -> list[Category]:
-        return [c for c in self.tops() if c.pk in self.live]
+    def reachable_tops(self, language: str) -> list[Category]:
+        live = self.live.get(language, set())
+        return [c for c in self.tops() if c.pk in live]
 
     def top_expression(self):
         """Return (as SQL) the top section a story's category lies in."""

@@ -118,19 +118,24 @@ class StorySitemap(AlternatesSitemap):
 
 
 class SectionSitemap(AlternatesSitemap):
-    """The front page and every section, in each language."""
+    """The front page in each language, and each section in the languages it has a
+    public story in."""
 
     changefreq = "hourly"
 
     def items(self):
-        targets = [("articles:home", {})] + [
-            ("articles:category", {"slug": slug})
-            for slug in [c.slug for c in SectionTree.load(public=True).reachable()]
-        ]
+        codes = [code for code, _label in settings.LANGUAGES]
+        tree = SectionTree.load(public_in=codes)
+        self.languages = {("articles:home", ()): codes}
+        for category in tree.categories.values():
+            target = ("articles:category", (("slug", category.slug),))
+            found = [code for code in codes if category.pk in tree.live[code]]
+            if found:
+                self.languages[target] = found
         return [
-            (code, name, tuple(kwargs.items()))
-            for name, kwargs in targets
-            for code, _label in settings.LANGUAGES
+            (code, name, kwargs)
+            for (name, kwargs), found in self.languages.items()
+            for code in found
         ]
 
     def location(self, item):
@@ -144,7 +149,7 @@ class SectionSitemap(AlternatesSitemap):
             _code, name, kwargs = item
             result[item] = [
                 (code, self.location((code, name, kwargs)))
-                for code, _label in settings.LANGUAGES
+                for code in self.languages[(name, kwargs)]
             ]
         return result
 

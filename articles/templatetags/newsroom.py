@@ -18,7 +18,7 @@ from articles.models import Rendition
 
 register = template.Library()
 
-NAV_KEY = "newsroom:nav:{generation}"
+NAV_KEY = "newsroom:nav:{generation}:{language}"
 NAV_TTL = 300
 
 
@@ -78,11 +78,14 @@ def ld_json(data):
 @register.simple_tag
 def nav_categories():
     """Return the top-level sections for the header, cached per generation."""
-    key = NAV_KEY.format(generation=caching.generation())
+    language = current_language()
+    key = NAV_KEY.format(generation=caching.generation(), language=language)
     rows = cache.get(key)
     if rows is None:
-        # Only sections readers find a story in: an empty one leads nowhere.
-        rows = SectionTree.load(public=True).reachable_tops()
+        # Only sections with a story in the reader's language: an empty one leads
+        # nowhere.
+        tree = SectionTree.load(public_in=[language])
+        rows = tree.reachable_tops(language)
         cache.set(key, rows, NAV_TTL)
     return rows
 
