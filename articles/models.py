@@ -731,6 +731,11 @@ class ImportedItem(models.Model):
     )
     fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True)
     imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+    note = models.TextField(
+        _("import note"),
+        blank=True,
+        help_text=_("Why the import held the story back; shown above its form."),
+    )
     wordpress_id = models.PositiveBigIntegerField(
         _("WordPress post ID"),
         null=True,

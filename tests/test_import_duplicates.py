@@ -54,7 +54,7 @@ def test_a_file_repeating_a_published_story_is_skipped_and_named(tmp_path):
         body=paragraphs_html([[p] for p in PARAGRAPHS]),
         category=make_category("Экономика"),
     )
-    out = run("import_stories", story_file(tmp_path), language="en")
+    out = run("import_stories", story_file(tmp_path))
     assert counts(out) == tally(skipped=1)
     assert copy_line(published, WHY_SAME_TEXT) in out
     assert Story.objects.count() == 1
@@ -62,9 +62,9 @@ def test_a_file_repeating_a_published_story_is_skipped_and_named(tmp_path):
 
 
 def test_the_same_file_under_another_name_and_section_is_one_story(tmp_path):
-    run("import_stories", story_file(tmp_path), language="en")
+    run("import_stories", story_file(tmp_path))
     other = story_file(tmp_path, "copy.txt", category="Аймақ")
-    out = run("import_stories", other, language="en")
+    out = run("import_stories", other)
     assert counts(out) == tally(skipped=1)
     assert Story.objects.count() == 1
 

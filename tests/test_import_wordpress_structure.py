@@ -40,12 +40,7 @@ def export(tmp_path):
 def run(*args, **options):
     out = io.StringIO()
     call_command(
-        "import_wordpress",
-        *map(str, args),
-        stdout=out,
-        stderr=io.StringIO(),
-        language="en",
-        **options,
+        "import_wordpress", *map(str, args), stdout=out, stderr=io.StringIO(), **options
     )
     return out.getvalue()
 
@@ -77,6 +72,21 @@ def test_a_password_protected_post_is_imported_unpublished_and_said_so(export, c
     assert PROTECTED not in search.content.decode()
     assert client.get("/2023/07/10/zhattyqtyrushy/").status_code != 301
     assert client.get("/", {"p": "5"}).status_code != 301
+
+
+def test_the_editor_sees_why_above_the_protected_story(export, client):
+    run(export)
+    story = Story.objects.get(headline=PROTECTED)
+    editor = make_editor()
+    client.force_login(editor)
+    change = reverse("admin:articles_story_change", args=[story.pk])
+    page = client.get(change).content.decode()
+    top = page.split('name="headline"')[0]  # above the form's fields
+    note = StoryNote.objects.get(story=story).text
+    assert f'<p class="errornote import-note" role="note">{note}</p>' in top
+    # Once the desk decides to publish it, the warning has done its work.
+    services.story_transition(story_id=story.pk, user=editor, action="publish")
+    assert "import-note" not in client.get(change).content.decode()
 
 
 def test_a_protected_post_stays_unpublished_on_every_later_run(export):
@@ -194,11 +204,6 @@ def test_language_categories_make_no_section(export):
     assert not forum.tags.exists()
 
 
-def nav_sections(html):
-    nav = re.search(r"<nav[^>]*sections[^>]*>(.*?)</nav>", html, re.S)
-    return re.findall(r'href="/kk/category/([^/]+)/"', nav.group(1) if nav else html)
-
-
 def test_no_section_without_public_stories_reaches_readers(export, client):
     run(export)
     culture = Category.objects.get(name="Мәдениет")  # only a draft is filed there
@@ -214,6 +219,13 @@ def test_no_section_without_public_stories_reaches_readers(export, client):
     assert f"/kk/category/{economy.slug}/" in sitemap
     banks = Category.objects.get(name="Банктер")
     assert f"/kk/category/{banks.slug}/" in sitemap
+    # A section is reached in the languages it has stories in: News only in English.
+    news = Story.objects.get(headline=FORUM).category
+    assert news.slug not in linked
+    english = client.get(url("home", "en")).content.decode()
+    assert f'href="/en/category/{news.slug}/"' in english
+    assert f"/en/category/{news.slug}/" in sitemap
+    assert f"/kk/category/{news.slug}/" not in sitemap
 
 
 def test_a_parent_section_shows_the_stories_of_its_subsections(export, client):

@@ -59,7 +59,7 @@ HELP_BODY_PICTURE = _(
 MESSAGE_BODY_PICTURE = _(
     "The story has no main picture, so lists and shared links show the first "
     "picture in its text (“%(picture)s”). To make it the main picture, tick "
-    "“Make the first picture in the text the main picture” under Picture."
+    "“Use the first picture in the text” under Picture."
 )
 
 
@@ -68,7 +68,7 @@ class StoryAdminForm(forms.ModelForm):
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     use_body_picture = forms.BooleanField(
-        label=_("Make the first picture in the text the main picture"),
+        label=_("Use the first picture in the text"),
         required=False,
     )
 
@@ -194,6 +194,11 @@ class WorkflowAdminMixin(DeskViewsMixin):
                 published_local=obj.published_at
                 and clock.newsroom_time(obj.published_at),
                 versions_url=reverse("admin:articles_story_history", args=[obj.pk]),
+                import_note=""
+                if obj.is_public
+                else obj.imported_items.exclude(note="")
+                .values_list("note", flat=True)
+                .first(),
             )
             if rules.can_preview(user, obj) and obj.status != Status.UNPUBLISHED:
                 context["preview_url"] = reverse("story_preview", args=[obj.pk])

@@ -213,6 +213,7 @@ def _write(
                 fingerprint=fingerprint,
                 imported_at=now,
                 wordpress_id=_wordpress_id(kind, item),
+                note=item.note,
             )
             for kind, key in dict.fromkeys(item.keys)
         ]
@@ -252,6 +253,7 @@ def _update_or_skip(
                 fingerprint=record.fingerprint,
                 imported_at=record.imported_at,
                 wordpress_id=_wordpress_id(kind, item),
+                note=item.note,
             )
             for kind, key in dict.fromkeys(item.keys)
             if (kind, key) not in known
@@ -297,7 +299,7 @@ def _update_or_skip(
     )
     _keep_source_dates(story.pk, item, public)
     ImportedItem.objects.filter(pk__in=[r.pk for r in records]).update(
-        fingerprint=fingerprint, imported_at=timezone.now()
+        fingerprint=fingerprint, imported_at=timezone.now(), note=item.note
     )
     if public:
         reason = "" if unchanged else str(REASON_UPDATED_AND_PUBLISHED)

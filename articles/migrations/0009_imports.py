@@ -8,7 +8,8 @@ Imports and search text.
 - A story remembers the first of our pictures in its text, which lists and shared
   links show while it has no main picture; stored stories get theirs here.
 - An imported WordPress post keeps its post ID, so that old short links (/?p=ID)
-  find its story; posts imported before take it from their key.
+  find its story; posts imported before take it from their key. An import can
+  leave a note on what it held back (a post with a password), shown on the story.
 - Imports look up the stories an item would repeat (same original address, or same
   language and headline) through two new indexes.
 
@@ -82,6 +83,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="importeditem",
+            name="note",
+            field=models.TextField(
+                blank=True,
+                help_text="Why the import held the story back; shown above its form.",
+                verbose_name="import note",
+            ),
+        ),
         migrations.AddField(
             model_name="importeditem",
             name="wordpress_id",
