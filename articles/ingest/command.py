@@ -5,7 +5,7 @@ import os
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from tqdm import tqdm
@@ -25,6 +25,39 @@ HELP_USER = _(
     "Username the import acts as (default: the system account 'importer', "
     "created on first use)."
 )
+
+
+# Django's and argparse's own words in --help, said in the command's language.
+STANDARD_HELP = {
+    "help": _("Show this help and exit."),
+    "version": _("Show the program's version and exit."),
+    "verbosity": _(
+        "How much to print: 0 only failures, 1 the usual, 2 and 3 more detail."
+    ),
+    "settings": _(
+        "The settings module, e.g. newsroom.settings (default: the "
+        "DJANGO_SETTINGS_MODULE environment variable)."
+    ),
+    "pythonpath": _("A folder to add to the Python path, e.g. /srv/newsroom."),
+    "traceback": _("Show the whole traceback when the command fails."),
+    "no_color": _("Print without colours."),
+    "force_color": _("Print in colour even when the output is not a terminal."),
+    "skip_checks": _("Skip the system checks."),
+}
+
+
+USAGE = _("usage: ")
+
+
+POSITIONAL_TITLE = _("positional arguments")
+
+
+OPTIONS_TITLE = _("options")
+
+
+class _HelpFormatter(DjangoHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix=prefix or str(USAGE))
 
 
 def _codes() -> list[str]:
@@ -75,7 +108,14 @@ class LocalizedCommand(BaseCommand):
     def create_parser(self, prog_name, subcommand, **kwargs):
         # Read now, in the language the command runs in: argparse wants str.
         self.help = str(self.help)
-        return super().create_parser(prog_name, subcommand, **kwargs)
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        for action in parser._actions:
+            if action.dest in STANDARD_HELP:
+                action.help = STANDARD_HELP[action.dest]
+        parser._positionals.title = POSITIONAL_TITLE
+        parser._optionals.title = OPTIONS_TITLE
+        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("--language", choices=_codes(), help=HELP_LANGUAGE)
