@@ -13,7 +13,11 @@ from django.utils.translation import gettext_lazy
 from articles.core.text import html_to_text, sanitize_html
 from articles.ingest.catalog import key_for
 from articles.ingest.language import detect_language
-from articles.ingest.pictures import WARNING_FOREIGN_PICTURE, keep_local_pictures
+from articles.ingest.pictures import (
+    WARNING_FOREIGN_PICTURE,
+    has_pictures,
+    keep_local_pictures,
+)
 from articles.ingest.summary import ItemError
 from articles.models import Category, Image, Source, Story
 
@@ -131,6 +135,8 @@ def check_item(item: StoryItem) -> list[str]:
     item.keys = [(kind, key_for(key)) for kind, key in item.keys if key.strip()]
     if not item.language:
         item.language = detect_language(f"{item.headline} {item.body}")
+    if not has_pictures(item.body):
+        return []
     body, dropped = keep_local_pictures(sanitize_html(item.body))
     if not dropped:
         return []

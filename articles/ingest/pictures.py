@@ -40,6 +40,14 @@ _EMPTY_RES = [
 ]
 
 
+_ANY_PICTURE_RE = re.compile(r"<\s*(img|source)\b", re.I)
+
+
+def has_pictures(body: str) -> bool:
+    """Return whether HTML may hold a picture (a cheap test before the real one)."""
+    return _ANY_PICTURE_RE.search(body) is not None
+
+
 def is_local(url: str) -> bool:
     """Return whether url is a file this site serves (uploads or static files)."""
     parts = urlsplit(html.unescape(url.strip()))
