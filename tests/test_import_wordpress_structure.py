@@ -62,7 +62,7 @@ def test_a_password_protected_post_is_imported_unpublished_and_said_so(export, c
     note = StoryNote.objects.get(story=story)
     link = "https://old.turanews.kz/2023/07/10/zhattyqtyrushy/"
     assert note.text == str(NOTE_PROTECTED % {"where": link})
-    assert counts(out) == tally(created=2, published=3)
+    assert counts(out) == tally(created=2, published=4)
 
     # Readers see nothing of it: not the page, the feed, search or the old address.
     assert client.get(f"/kk/sport/{story.slug}/").status_code == 404
@@ -198,6 +198,11 @@ def test_language_categories_make_no_section(export):
     assert not names & {"Қазақша", "English", "Русский"}
     assert Story.objects.get(headline=BANK).language == "kk"
     assert Story.objects.get(headline=TENGE).language == "ru"
+    # Қазақша > Қоғам: the section is Қоғам at the top; the parent gives the language
+    # of a post its Latin-letter text would not tell.
+    school = Story.objects.get(headline="Qazaqstanda jana mektep ashyldy")
+    assert school.language == "kk"
+    assert (school.category.name, school.category.parent) == ("Қоғам", None)
     forum = Story.objects.get(headline=FORUM)
     assert forum.language == "en"
     assert forum.category.name_en == "News"  # no subject category: general news

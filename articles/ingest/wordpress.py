@@ -135,15 +135,30 @@ def post_where(element, export: Export) -> str:
     return f"{export.path.name}: post {post_id} “{_text(element, 'title')[:60]}”"
 
 
-def _language_of_term(term) -> str:
-    """Return the language a term marks, or "" for a term that names a subject."""
+def _language_named(*names: str) -> str:
+    """Return the language a category called so marks, or "" for a subject."""
+    return next(
+        (
+            LANGUAGE_CATEGORIES[fold_name(n)]
+            for n in names
+            if fold_name(n) in LANGUAGE_CATEGORIES
+        ),
+        "",
+    )
+
+
+def _language_of_term(term, export: Export) -> str:
+    """Return the language a post's term marks, itself or through a parent (a site
+    arranged as Қазақша > Экономика), or "" when it marks none."""
+    nicename = unquote(term.get("nicename", ""))
     if term.get("domain") == "language":  # Polylang's own taxonomy
-        code = unquote(term.get("nicename", ""))[:2].lower()
+        code = nicename[:2].lower()
         return code if code in Language.values else ""
     if term.get("domain") != "category":
         return ""
-    for name in (term.text or "", unquote(term.get("nicename", ""))):
-        code = LANGUAGE_CATEGORIES.get(fold_name(name))
+    for above in [nicename, *reversed(_ancestors(nicename, export))]:
+        found = export.categories.get(above)
+        code = _language_named(above, found.name if found else term.text or "")
         if code:
             return code
     return ""
@@ -171,21 +186,21 @@ def _sections(element, export: Export) -> tuple[list[tuple[str, str]], str]:
         name = " ".join((term.text or "").split())
         if not name:
             continue
-        marked = _language_of_term(term)
-        if marked:
-            language = language or marked
-        elif term.get("domain") == "category":
-            categories.append((name, unquote(term.get("nicename", ""))))
+        nicename = unquote(term.get("nicename", ""))
+        language = language or _language_of_term(term, export)
+        if term.get("domain") == "category" and not _language_named(name, nicename):
+            categories.append((name, nicename))
     depth = {nicename: len(_ancestors(nicename, export)) for _n, nicename in categories}
     categories.sort(key=lambda c: -depth[c[1]])  # stable: ties keep their order
     return categories, language
 
 
 def _parents(nicename: str, export: Export) -> list[tuple[str, str]]:
+    """Return the sections above a category; one marking a language is none."""
     return [
         (export.categories[n].name or n, n)
         for n in _ancestors(nicename, export)
-        if n in export.categories
+        if n in export.categories and not _language_named(n, export.categories[n].name)
     ]
 
 
