@@ -16,6 +16,7 @@ from articles.core.text import (
     SLUG_MAX_LENGTH,
     html_to_text,
     latin_slugify,
+    media_file_names,
     sanitize_html,
 )
 
@@ -273,6 +274,16 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def first_body_image(body: str) -> Image | None:
+    """Return the first picture in a story's (sanitised) text that is one of our
+    Images: the editor's uploads and the pictures imports bring in."""
+    names = media_file_names(body, settings.MEDIA_URL)
+    if not names:
+        return None
+    found = {i.file.name: i for i in Image.objects.filter(file__in=names)}
+    return next((found[n] for n in names if n in found), None)
+
+
 class StoryQuerySet(models.QuerySet["Story"]):
     def published(self, now: datetime | None = None) -> "StoryQuerySet":
         """Return the stories a reader may see: published and due."""
@@ -285,9 +296,9 @@ class StoryQuerySet(models.QuerySet["Story"]):
 
     def for_lists(self) -> "StoryQuerySet":
         """Load what a list of stories shows, in a fixed number of queries."""
-        return self.select_related("category", "source", "hero_image").prefetch_related(
-            "authors"
-        )
+        return self.select_related(
+            "category", "source", "hero_image", "body_image"
+        ).prefetch_related("authors")
 
 
 class Story(models.Model):
@@ -333,6 +344,16 @@ class Story(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    body_image = models.ForeignKey(
+        Image,
+        verbose_name=_("first picture in the text"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown in lists and shared links while there is no main picture."),
     )
     translation_of = models.ForeignKey(
         "self",
@@ -401,6 +422,9 @@ class Story(models.Model):
                 fields=["category", "status", "-published_at"],
                 name="story_category_idx",
             ),
+            # Imports look for a story they would repeat (articles.ingest).
+            models.Index(fields=["language", "headline"], name="story_headline_idx"),
+            models.Index(fields=["original_url"], name="story_original_url_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -424,9 +448,10 @@ class Story(models.Model):
             self.slug = unique_slug(Story, self.headline, exclude_pk=self.pk)
         self.body = sanitize_html(self.body)
         self.body_text = html_to_text(self.body)
+        self.body_image = first_body_image(self.body)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_text"}
+            kwargs["update_fields"] = {*update_fields, "body_text", "body_image"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -442,6 +467,14 @@ class Story(models.Model):
 
     def attribution(self) -> str:
         return self.source.attribution(self.language) if self.source else ""
+
+    @property
+    def card_image(self):
+        """Return the story's picture for lists and shared links: the main one,
+        else the first of ours in its text."""
+        if self.hero_image_id:
+            return self.hero_image
+        return self.body_image if self.body_image_id else None
 
     @property
     def is_public(self) -> bool:
@@ -678,6 +711,18 @@ class ImportedItem(models.Model):
     )
     fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True)
     imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+    note = models.TextField(
+        _("import note"),
+        blank=True,
+        help_text=_("Why the import held the story back; shown above its form."),
+    )
+    wordpress_id = models.PositiveBigIntegerField(
+        _("WordPress post ID"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Old short links to the post (/?p=ID) lead to its story."),
+    )
 
     class Meta:
         verbose_name = _("imported item")

@@ -9,10 +9,9 @@ from django.urls import reverse
 
 from articles.admin.imports import MESSAGE_COUNTS
 from articles.ingest.catalog import Catalog, importer_user
+from articles.ingest.items import ERROR_HEADLINE_TOO_LONG, MAX_HEADLINE_CHARS
 from articles.ingest.language import detect_language
 from articles.ingest.pipeline import (
-    ERROR_HEADLINE_TOO_LONG,
-    MAX_HEADLINE_CHARS,
     REASON_EDITED_HERE,
     REASON_EDITED_SINCE_IMPORT,
     story_import,

@@ -109,7 +109,7 @@ class StoryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             _("Where it belongs"),
             {"fields": ["language", "category", "tags", "authors", "featured"]},
         ),
-        (_("Picture"), {"fields": ["hero_image"]}),
+        (_("Picture"), {"fields": ["hero_image", "use_body_picture"]}),
         (
             _("Latin script"),
             {

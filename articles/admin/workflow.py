@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.admin.desk import DeskViewsMixin, error_text
 from articles.core import clock
-from articles.models import Status
+from articles.core.text import sanitize_html
+from articles.models import Status, first_body_image
 from articles.workflow import queues, revisions, rules, services
 
 # Posted with the change form: save what was typed, then make this move.
@@ -39,10 +40,37 @@ class TimingFilter(admin.SimpleListFilter):
         return queryset
 
 
+USE_BODY_PICTURE = "use_body_picture"
+
+
+ERROR_NO_BODY_PICTURE = _(
+    "The text has no picture uploaded here to make the main picture: upload one "
+    "in the editor, or choose a main picture."
+)
+
+
+HELP_BODY_PICTURE = _(
+    "While there is no main picture, lists and shared links show the first picture "
+    "in the text (now: “%(picture)s”). Tick to make it the main picture, shown "
+    "above the text with its caption."
+)
+
+
+MESSAGE_BODY_PICTURE = _(
+    "The story has no main picture, so lists and shared links show the first "
+    "picture in its text (“%(picture)s”). To make it the main picture, tick "
+    "“Use the first picture in the text” under Picture."
+)
+
+
 class StoryAdminForm(forms.ModelForm):
     """The story form, carrying the version it was opened at (optimistic locking)."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    use_body_picture = forms.BooleanField(
+        label=_("Use the first picture in the text"),
+        required=False,
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,9 +78,18 @@ class StoryAdminForm(forms.ModelForm):
         self.conflict = None
         if self.instance.pk is not None:
             self.fields["expected_version"].initial = self.instance.version
+        offer = self.fields.get(USE_BODY_PICTURE)
+        if offer is not None and self.instance.body_image_id:
+            offer.help_text = HELP_BODY_PICTURE % {"picture": self.instance.body_image}
 
     def clean(self):
         cleaned = super().clean() or {}
+        if cleaned.get(USE_BODY_PICTURE) and not cleaned.get("hero_image"):
+            picture = first_body_image(sanitize_html(cleaned.get("body") or ""))
+            if picture is None:
+                self.add_error(USE_BODY_PICTURE, ERROR_NO_BODY_PICTURE)
+            else:
+                cleaned["hero_image"] = picture
         if self.instance.pk is None or self.user is None:
             return cleaned
         try:
@@ -106,6 +143,12 @@ class WorkflowAdminMixin(DeskViewsMixin):
             user=request.user,
             expected_version=form.cleaned_data.get("expected_version"),
         )
+        if not obj.hero_image_id and obj.body_image_id:
+            self.message_user(
+                request,
+                MESSAGE_BODY_PICTURE % {"picture": obj.body_image},
+                messages.INFO,
+            )
         # What changed is worked out from the versions themselves: a form reports
         # the editor's text as changed whenever the editor re-wrote its markup.
         if not change:
@@ -149,6 +192,11 @@ class WorkflowAdminMixin(DeskViewsMixin):
                 published_local=obj.published_at
                 and clock.newsroom_time(obj.published_at),
                 versions_url=reverse("admin:articles_story_history", args=[obj.pk]),
+                import_note=""
+                if obj.is_public
+                else obj.imported_items.exclude(note="")
+                .values_list("note", flat=True)
+                .first(),
             )
             sent_back = queues.changes_requested_move(obj)
             if sent_back is not None:
@@ -197,7 +245,17 @@ class WorkflowAdminMixin(DeskViewsMixin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or rules.can_edit(request.user, obj):
+        editable = obj is None or rules.can_edit(request.user, obj)
+        if not editable or (obj is not None and obj.hero_image_id):
+            # The offer is for a story without a main picture, to those who edit it.
+            fieldsets = [
+                (
+                    name,
+                    {**o, "fields": [f for f in o["fields"] if f != USE_BODY_PICTURE]},
+                )
+                for name, o in fieldsets
+            ]
+        if editable:
             return fieldsets
         # Those who may only read a story see its text laid out, not its HTML.
         return [

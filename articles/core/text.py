@@ -2,7 +2,7 @@
 
 import html as htmllib
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import nh3
 from django.utils.text import slugify
@@ -95,7 +95,45 @@ def sanitize_html(html: str) -> str:
 _SPACE_RE = re.compile(r"\s+")
 
 
+# Elements that end a run of words: the text of one never runs into the next.
+# CKEditor writes them without a newline in between (<p>a</p><h2>b</h2>).
+TEXT_BREAK_TAGS = {
+    "p", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
+    "dl", "dt", "dd", "blockquote", "hr", "pre", "figure", "figcaption", "img",
+    "picture", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    "section", "article", "aside", "header", "footer", "nav", "main", "address",
+    "details", "summary", "oembed",
+}  # fmt: skip
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
 def html_to_text(html: str) -> str:
-    """Return the readable text of sanitised HTML, on one line."""
-    text = htmllib.unescape(nh3.clean(html or "", tags=set()))
+    """Return the readable text of HTML on one line, a space between blocks."""
+    if not html:
+        return ""
+    # nh3 keeps only the breaking tags, bare, and escapes every "<" in the text,
+    # so what looks like a tag afterwards is one.
+    breaks = nh3.clean(html, tags=TEXT_BREAK_TAGS, attributes={}, link_rel=None)
+    text = htmllib.unescape(_TAG_RE.sub(" ", breaks))
     return _SPACE_RE.sub(" ", text).strip()
+
+
+_IMG_SRC_RE = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]*)\"")
+
+
+def media_file_names(html: str, media_url: str, limit: int = 5) -> list[str]:
+    """Return the stored file names of the first pictures in sanitised HTML that
+    are uploads of this site (their address under media_url), in order."""
+    names = []
+    for src in _IMG_SRC_RE.findall(html or ""):
+        parts = urlsplit(htmllib.unescape(src))
+        if parts.scheme or parts.netloc or not parts.path.startswith(media_url):
+            continue
+        name = unquote(parts.path[len(media_url) :])
+        if name and name not in names:
+            names.append(name)
+            if len(names) >= limit:
+                break
+    return names

@@ -29,8 +29,22 @@ ERROR_NO_USER = gettext_lazy("There is no user “%(username)s”.")
 IMPORTER_USERNAME = "importer"
 
 
-def _fold(name: str) -> str:
+# Where items go whose own categories match none of ours.
+NEWS_CATEGORY = {"name": "Жаңалықтар", "name_ru": "Новости", "name_en": "News"}
+
+
+def fold_name(name: str) -> str:
+    """Return a name as names are compared: spaces, width and case folded."""
     return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
+
+
+_fold = fold_name
+
+
+def news_category() -> Category:
+    """Return the general news section, created on first use."""
+    found = Category.objects.filter(name=NEWS_CATEGORY["name"]).first()
+    return found or Category.objects.create(**NEWS_CATEGORY)
 
 
 def importer_user(username: str | None = None):
@@ -99,15 +113,34 @@ class Catalog:
     def find_category(self, name: str) -> Category | None:
         return self._category_index().get(_fold(name))
 
-    def category(self, name: str, language: str, slug_hint: str = "") -> Category:
-        """Return the category called name in any language, creating it if new."""
+    def category(
+        self,
+        name: str,
+        language: str,
+        slug_hint: str = "",
+        parents: Iterable[tuple[str, str]] = (),
+    ) -> Category:
+        """Return the category called name in any language, creating it if new.
+
+        parents are (name, slug hint) pairs, the outermost first: a new category
+        is made under them (they too are found or made). A category that exists
+        keeps the place the newsroom gave it.
+        """
+        parent = None
+        for parent_name, parent_hint in parents:
+            parent = self._category(parent_name, language, parent_hint, parent)
+        return self._category(name, language, slug_hint, parent)
+
+    def _category(
+        self, name: str, language: str, slug_hint: str, parent: Category | None
+    ) -> Category:
         name = " ".join(name.split())
         if len(name) > MAX_NAME_CHARS:
             raise ItemError(ERROR_NAME_TOO_LONG % {"name": name[:40]})
         found = self.find_category(name)
         if found is not None:
             return found
-        category = Category(name=name)
+        category = Category(name=name, parent=parent)
         if language == Language.RUSSIAN:
             category.name_ru = name
         elif language == Language.ENGLISH:

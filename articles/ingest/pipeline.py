@@ -1,12 +1,8 @@
-"""The shared half of every import: item data, one-transaction writes, the summary."""
+"""The shared half of every import: writing each item in its own transaction."""
 
 from __future__ import annotations
 
-import enum
-import hashlib
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from articles.core.text import SLUG_MAX_LENGTH, latin_slugify
-from articles.ingest.catalog import Catalog, key_for
-from articles.ingest.language import detect_language
+from articles.ingest.catalog import Catalog
+from articles.ingest.duplicates import copy_reason, find_copy
+from articles.ingest.items import StoryItem, Target, check_item
 from articles.ingest.summary import (
     REASON_ALREADY_IMPORTED,
     ItemError,
@@ -25,10 +22,8 @@ from articles.ingest.summary import (
     Outcome,
 )
 from articles.models import (
-    Category,
-    Image,
     ImportedItem,
-    Source,
+    ImportKind,
     Status,
     Story,
     StoryRedirect,
@@ -36,41 +31,6 @@ from articles.models import (
 )
 from articles.search import index as search_index
 from articles.workflow import services
-
-# Limits on what one item may carry; anything larger is refused, not truncated.
-MAX_HEADLINE_CHARS: int = Story._meta.get_field("headline").max_length or 300
-
-
-MAX_DEK_CHARS = 600
-
-
-MAX_BODY_CHARS = 300_000
-
-
-MAX_TAGS = 30
-
-
-MAX_AUTHORS = 10
-
-
-ERROR_NO_HEADLINE = gettext_lazy("The story has no headline.")
-
-
-ERROR_HEADLINE_TOO_LONG = gettext_lazy(
-    "The headline is %(length)d characters long; at most %(limit)d are allowed."
-)
-
-
-ERROR_NO_BODY = gettext_lazy("The story has no text.")
-
-
-ERROR_BODY_TOO_LONG = gettext_lazy(
-    "The text is %(length)d characters long; at most %(limit)d are allowed."
-)
-
-
-ERROR_NO_CATEGORY = gettext_lazy("The story has no category.")
-
 
 ERROR_DATABASE = gettext_lazy("The database refused the story: %(error)s")
 
@@ -90,86 +50,16 @@ REASON_EDITED_SINCE_IMPORT = gettext_lazy("edited by the newsroom since import")
 REASON_UPDATED_AND_PUBLISHED = gettext_lazy("changed at the source; updated")
 
 
-class Target(enum.StrEnum):
-    """Where an imported story ends up in the workflow."""
-
-    DRAFT = "draft"
-    REVIEW = "review"
-    PUBLISH = "publish"
-
-
-@dataclass
-class StoryItem:
-    """One story read from outside, before it is written."""
-
-    where: str
-    headline: str
-    body: str  # HTML; sanitised again by Story.save()
-    language: str = ""
-    keys: list[tuple[str, str]] = field(default_factory=list)
-    category: Category | None = None
-    category_name: str = ""
-    source: Source | None = None
-    source_name: str = ""
-    dek: str = ""
-    original_url: str = ""
-    slug_hint: str = ""
-    tags: list[str] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)
-    published_at: datetime | None = None
-    target: Target = Target.REVIEW
-    hero_image: Image | None = None
-    old_paths: list[str] = field(default_factory=list)
-
-    def fingerprint(self) -> str:
-        """Return a hash of what the source said, to tell a changed item."""
-        data = [
-            self.headline,
-            self.body,
-            self.dek,
-            self.language,
-            self.category.pk if self.category else self.category_name,
-            self.source.pk if self.source else self.source_name,
-            self.original_url,
-            sorted(self.tags),
-            self.authors,
-        ]
-        raw = json.dumps(data, ensure_ascii=False, default=str)
-        return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _check(item: StoryItem) -> None:
-    item.headline = " ".join(item.headline.split())
-    if not item.headline:
-        raise ItemError(ERROR_NO_HEADLINE)
-    if len(item.headline) > MAX_HEADLINE_CHARS:
-        raise ItemError(
-            ERROR_HEADLINE_TOO_LONG
-            % {"length": len(item.headline), "limit": MAX_HEADLINE_CHARS}
-        )
-    if not item.body.strip():
-        raise ItemError(ERROR_NO_BODY)
-    if len(item.body) > MAX_BODY_CHARS:
-        raise ItemError(
-            ERROR_BODY_TOO_LONG % {"length": len(item.body), "limit": MAX_BODY_CHARS}
-        )
-    if item.category is None and not item.category_name.strip():
-        raise ItemError(ERROR_NO_CATEGORY)
-    item.dek = item.dek.strip()[:MAX_DEK_CHARS]
-    item.tags = item.tags[:MAX_TAGS]
-    item.authors = item.authors[:MAX_AUTHORS]
-    item.keys = [(kind, key_for(key)) for kind, key in item.keys if key.strip()]
-    if not item.language:
-        item.language = detect_language(f"{item.headline} {item.body}")
-
-
 def _fill(story: Story, item: StoryItem, catalog: Catalog) -> None:
     story.headline = item.headline
     story.body = item.body
     story.dek = item.dek
     story.language = item.language
     story.category = item.category or catalog.category(
-        item.category_name, item.language
+        item.category_name,
+        item.language,
+        slug_hint=item.category_slug,
+        parents=item.category_parents,
     )
     story.source = item.source or (
         catalog.source(item.source_name) if item.source_name else None
@@ -213,6 +103,25 @@ def _move(story: Story, item: StoryItem, user, note: str, notify: bool) -> bool:
     return True
 
 
+def _keep_source_dates(story_id: int, item: StoryItem, public: bool) -> None:
+    """Date an archive story's last change as its source does, not as imported.
+
+    Publishing it here is no editorial change readers should be told of: a 2023
+    post is not "updated" on the day it moved house.
+    """
+    if not public:
+        return
+    now = timezone.now()
+    changed = min(item.modified_at or item.published_at or now, now)
+    if item.published_at is not None:
+        changed = max(changed, item.published_at)
+    Story.objects.filter(pk=story_id).update(updated_at=changed)
+
+
+def _wordpress_id(kind: str, item: StoryItem) -> int | None:
+    return item.wordpress_id if kind == ImportKind.WORDPRESS else None
+
+
 def _redirects(story: Story, paths: Iterable[str]) -> None:
     new_path = story.get_absolute_url()
     for path in paths:
@@ -243,10 +152,11 @@ def story_import(
     report in their summary instead. Nothing is written for an item that fails.
     """
     try:
-        _check(item)
+        warnings = check_item(item)
         fingerprint = item.fingerprint()
         with transaction.atomic():
             result = _write(item, user, catalog, fingerprint, notify)
+        result.warnings += warnings
     except (ItemError, ValidationError, PermissionDenied) as error:
         catalog.forget()
         reason = " ".join(getattr(error, "messages", [str(error)]))
@@ -267,6 +177,16 @@ def _write(
     records = list(ImportedItem.objects.filter(match, story__isnull=False))
     if records:
         return _update_or_skip(item, records, user, catalog, fingerprint, notify)
+    copy = find_copy(item)
+    if copy is not None:
+        story, why = copy
+        return ItemResult(
+            Outcome.SKIPPED,
+            item.where,
+            story_id=story.pk,
+            reason=copy_reason(story, why),
+            copy_of=story.pk,
+        )
     story = Story(created_by=user)
     _fill(story, item, catalog)
     story.slug = _free_slug(item.slug_hint or item.headline)
@@ -277,9 +197,12 @@ def _write(
         story.tags.set(catalog.tags(item.tags))
     if item.authors:
         story.authors.set(catalog.authors(item.authors))
+    if item.note:
+        services.story_add_note(story_id=story.pk, user=user, text=item.note)
     public = _move(
         story, item, user, str(NOTE_IMPORTED % {"where": item.where}), notify
     )
+    _keep_source_dates(story.pk, item, public)
     if item.old_paths:
         _redirects(story, item.old_paths)
     now = timezone.now()
@@ -291,6 +214,8 @@ def _write(
                 story=story,
                 fingerprint=fingerprint,
                 imported_at=now,
+                wordpress_id=_wordpress_id(kind, item),
+                note=item.note,
             )
             for kind, key in dict.fromkeys(item.keys)
         ]
@@ -329,6 +254,8 @@ def _update_or_skip(
                 story_id=record.story_id,
                 fingerprint=record.fingerprint,
                 imported_at=record.imported_at,
+                wordpress_id=_wordpress_id(kind, item),
+                note=item.note,
             )
             for kind, key in dict.fromkeys(item.keys)
             if (kind, key) not in known
@@ -373,8 +300,9 @@ def _update_or_skip(
     public = publish and _move(
         story, item, user, str(NOTE_IMPORTED % {"where": item.where}), notify
     )
+    _keep_source_dates(story.pk, item, public)
     ImportedItem.objects.filter(pk__in=[r.pk for r in records]).update(
-        fingerprint=fingerprint, imported_at=timezone.now()
+        fingerprint=fingerprint, imported_at=timezone.now(), note=item.note
     )
     if public:
         reason = "" if unchanged else str(REASON_UPDATED_AND_PUBLISHED)

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from articles.core.text import html_to_text, sanitize_html
-from articles.ingest.catalog import Catalog
+from articles.ingest.catalog import Catalog, news_category
+from articles.ingest.items import MAX_DEK_CHARS, StoryItem, Target
 from articles.ingest.language import detect_language
-from articles.ingest.pipeline import MAX_DEK_CHARS, StoryItem, Target, story_import
+from articles.ingest.pipeline import story_import
 from articles.ingest.summary import ImportSummary, ItemError
 from articles.ingest.textfile import paragraphs_html
 from articles.models import Category, ImportKind, SourceFeed
@@ -28,7 +29,6 @@ DEFAULT_TIMEOUT = 15.0
 MAX_FEED_BYTES = 5_000_000
 MAX_ENTRIES = 200
 USER_AGENT = "Newsroom feed reader"
-DEFAULT_CATEGORY = {"name": "Жаңалықтар", "name_ru": "Новости", "name_en": "News"}
 
 ERROR_SCHEME = gettext_lazy("Only http and https feed addresses can be read.")
 ERROR_HTTP = gettext_lazy("The server answered HTTP %(status)s.")
@@ -185,8 +185,7 @@ def default_category(feed: SourceFeed) -> Category:
     """Return the category for items whose own categories match none of ours."""
     if feed.category_id:
         return feed.category  # type: ignore[return-value]
-    found = Category.objects.filter(name=DEFAULT_CATEGORY["name"]).first()
-    return found or Category.objects.create(**DEFAULT_CATEGORY)
+    return news_category()
 
 
 def entry_item(entry, *, feed: SourceFeed, where: str, catalog: Catalog) -> StoryItem:

@@ -39,6 +39,13 @@ class ItemResult:
     where: str
     story_id: int | None = None
     reason: str = ""
+    copy_of: int | None = None  # the story this item repeats, when skipped for it
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def discard(self) -> bool:
+        """Return whether nothing this item brought (pictures…) should be kept."""
+        return self.outcome is Outcome.FAILED or self.copy_of is not None
 
     @property
     def outcome_label(self) -> str:
@@ -68,6 +75,7 @@ class ImportSummary:
         setattr(self, result.outcome.value, getattr(self, result.outcome.value) + 1)
         if result.outcome is Outcome.FAILED:
             self.failures.append((result.where, result.reason))
+        self.warnings += [(result.where, str(w)) for w in result.warnings]
         self.results.append(result)
         return result
 

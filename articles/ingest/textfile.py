@@ -28,8 +28,8 @@ from pathlib import Path
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy
 
+from articles.ingest.items import StoryItem, Target
 from articles.ingest.language import detect_language
-from articles.ingest.pipeline import StoryItem, Target
 from articles.ingest.summary import ItemError
 from articles.models import ImportKind
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from articles.core.images import check_image
 from articles.core.text import html_to_text
 from articles.ingest.catalog import key_for
+from articles.ingest.pictures import WARNING_FOREIGN_PICTURE
 from articles.ingest.wxr import _UPLOADS, Attachment, Export, _meta, _upload_path
 from articles.models import Image, ImportedItem, ImportKind
 
@@ -27,12 +28,12 @@ WARNING_BAD_IMAGE = gettext_lazy("featured image “%(url)s” refused: %(error)
 
 
 WARNING_INLINE_NO_FILE = gettext_lazy(
-    "picture “%(url)s” is not among the local files; it still points at the old site"
+    "picture “%(url)s” is not among the local files; left out of the text"
 )
 
 
 WARNING_INLINE_BAD_IMAGE = gettext_lazy(
-    "picture “%(url)s” refused (%(error)s); it still points at the old site"
+    "picture “%(url)s” refused (%(error)s); left out of the text"
 )
 
 
@@ -54,6 +55,11 @@ _TAG_RE = re.compile(r"<(img|a|source)\b([^>]*)>", re.I)
 _ATTR_RE = re.compile(
     r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?"""
 )
+
+
+def _original_path(url: str) -> str:
+    """Return the upload path of the full-size file a picture address names."""
+    return _SIZE_SUFFIX_RE.sub("", _upload_path(url))
 
 
 def _local_file(attachment: Attachment, media_dir: Path) -> Path | None:
@@ -154,13 +160,16 @@ def _tag(name: str, attributes: list[tuple[str, str | None]], closed: bool) -> s
 
 class InlineImages:
     """Pictures in post bodies: files from the uploads folder stored once, links
-    rewritten to them; what cannot be moved keeps its old address and is reported.
+    rewritten to them. What cannot be moved is left for ``report`` to name once the
+    post's text has lost it (articles.ingest.pictures).
     """
 
     def __init__(self, export: Export, media_dir: Path | None, summary):
         self.export = export
         self.media_dir = media_dir.resolve() if media_dir else None
         self.summary = summary
+        # Why a picture of the old site could not be brought in, by its upload path.
+        self.reasons: dict[str, str] = {}
         host = (urlsplit(export.base_url).hostname or "").lower()
         bare = host.removeprefix("www.")
         self.hosts = {h for h in (host, bare, f"www.{bare}") if h and h != "www."}
@@ -221,9 +230,18 @@ class InlineImages:
 
         return _TAG_RE.sub(replace, body)
 
+    def report(self, where: str, dropped: list[str]) -> None:
+        """Warn of each picture left out of the post's text, saying why."""
+        for url in dropped:
+            reason = self.reasons.get(_original_path(url)) if self.is_old(url) else None
+            self.summary.warn(
+                where,
+                reason or WARNING_FOREIGN_PICTURE % {"url": url},
+            )
+
     def _image(self, url: str, alt: str, where: str, done: dict) -> Image | None:
         relative = _upload_path(url)
-        original = _SIZE_SUFFIX_RE.sub("", relative)
+        original = _original_path(url)
         if original in done:
             return done[original]
         done[original] = image = self._find_or_store(
@@ -270,11 +288,11 @@ class InlineImages:
                 )
             except ValidationError as error:
                 reason = " ".join(error.messages)
-                self.summary.warn(
-                    where, WARNING_INLINE_BAD_IMAGE % {"url": url, "error": reason}
+                self.reasons[original] = str(
+                    WARNING_INLINE_BAD_IMAGE % {"url": url, "error": reason}
                 )
                 return None
-        self.summary.warn(where, WARNING_INLINE_NO_FILE % {"url": url})
+        self.reasons[original] = str(WARNING_INLINE_NO_FILE % {"url": url})
         return None
 
     def _file(self, path_under: str, owner: Attachment | None) -> Path | None:

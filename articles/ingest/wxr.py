@@ -75,11 +75,22 @@ class Attachment:
 
 
 @dataclass
+class Term:
+    """A WordPress category: its name and the nicename of its parent, if any."""
+
+    name: str
+    nicename: str
+    parent: str = ""
+
+
+@dataclass
 class Export:
     path: Path
     wp: str = ""
     base_url: str = ""
     authors: dict[str, str] = field(default_factory=dict)
+    # Categories by nicename, as the export's header lists them.
+    categories: dict[str, Term] = field(default_factory=dict)
     attachments: dict[str, Attachment] = field(default_factory=dict)
     # Attachments by their file's path under the uploads folder ("2023/10/x.jpg").
     uploads: dict[str, Attachment] = field(default_factory=dict)
@@ -130,6 +141,15 @@ def read_export(path: Path) -> Export:
             if login:
                 export.authors[login] = name
             element.clear()  # type: ignore[attr-defined]
+        elif tag == f"{wp}category":
+            nicename = unquote(_text(element, f"{wp}category_nicename"))
+            if nicename:
+                export.categories[nicename] = Term(
+                    name=" ".join(_text(element, f"{wp}cat_name").split()),
+                    nicename=nicename,
+                    parent=unquote(_text(element, f"{wp}category_parent")),
+                )
+            element.clear()  # type: ignore[attr-defined]
         elif tag == "item":
             if _text(element, f"{wp}post_type") == "attachment":
                 attachment = _attachment(element, wp)
@@ -172,19 +192,24 @@ def _upload_path(url: str) -> str:
     return ""
 
 
+def _stamp(element, wp: str, name: str) -> datetime | None:
+    """Return the post's time called name (post_date, post_modified), UTC first."""
+    for tag, zone in ((f"{name}_gmt", UTC), (name, None)):
+        value = _text(element, f"{wp}{tag}")
+        if not value or value.startswith("0000"):
+            continue
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            continue
+        return moment.replace(tzinfo=zone or NEWSROOM_TZ)
+    return None
+
+
 def _date(element, wp: str) -> datetime | None:
-    gmt = _text(element, f"{wp}post_date_gmt")
-    if gmt and not gmt.startswith("0000"):
-        try:
-            return datetime.fromisoformat(gmt).replace(tzinfo=UTC)
-        except ValueError:
-            pass
-    local = _text(element, f"{wp}post_date")
-    if local and not local.startswith("0000"):
-        try:
-            return datetime.fromisoformat(local).replace(tzinfo=NEWSROOM_TZ)
-        except ValueError:
-            pass
+    found = _stamp(element, wp, "post_date")
+    if found is not None:
+        return found
     pub = _text(element, "pubDate")
     if pub:
         try:
@@ -192,6 +217,11 @@ def _date(element, wp: str) -> datetime | None:
         except (TypeError, ValueError):
             pass
     return None
+
+
+def _modified(element, wp: str) -> datetime | None:
+    """Return when the post was last changed at the source, if the export says."""
+    return _stamp(element, wp, "post_modified")
 
 
 def count_posts(export: Export) -> int:

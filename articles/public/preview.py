@@ -71,7 +71,8 @@ def _render(request, story, *, shared: bool):
 def story_preview(request, pk):
     """Show an author or editor the story as readers will see it."""
     story = get_object_or_404(
-        Story.objects.select_related("category", "source", "hero_image"), pk=pk
+        Story.objects.select_related("category", "source", "hero_image", "body_image"),
+        pk=pk,
     )
     if not can_preview(request.user, story):
         raise PermissionDenied(ERROR_PREVIEW_NOT_ALLOWED)

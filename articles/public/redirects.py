@@ -3,9 +3,13 @@ one (WordPress permalinks), with a permanent redirect, a withdrawn one with 410.
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
-from articles.models import StoryRedirect
+from articles.models import ImportedItem, ImportKind, Story, StoryRedirect
 from articles.public.edition import cyrillic_path
 from articles.public.story import gone
+
+# WordPress short links, which old shares use: /?p=4 (posts), /?page_id=4 (pages).
+SHORTLINK_PATHS = ("/", "/index.php")
+SHORTLINK_PARAMETERS = ("p", "page_id")
 
 
 class OldAddressRedirectMiddleware:
@@ -24,16 +28,46 @@ class OldAddressRedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        moved = (
-            StoryRedirect.objects.select_related("story__category")
-            # Old addresses are kept in Cyrillic-edition form; the Latin one follows.
-            .filter(old_path=cyrillic_path(request.path))
-            .first()
-        )
-        if moved is None:
+        story = shortlink_story(request) or old_path_story(request.path)
+        if story is None:
             return response
-        if moved.story.is_public:
-            return HttpResponsePermanentRedirect(moved.story.get_absolute_url())
-        if moved.story.is_withdrawn:
+        if story.is_public:
+            return HttpResponsePermanentRedirect(story.get_absolute_url())
+        if story.is_withdrawn:
             return gone(request)
         return response
+
+
+def old_path_story(path: str) -> Story | None:
+    """Return the story once at path (public or withdrawn), if any."""
+    moved = (
+        StoryRedirect.objects.select_related("story__category")
+        # Old addresses are kept in Cyrillic-edition form; the Latin one follows.
+        .filter(old_path=cyrillic_path(path))
+        .first()
+    )
+    if moved is None or not (moved.story.is_public or moved.story.is_withdrawn):
+        return None
+    return moved.story
+
+
+def shortlink_story(request: HttpRequest) -> Story | None:
+    """Return the public story a WordPress short link (/?p=ID) names, if any."""
+    if request.path not in SHORTLINK_PATHS:
+        return None
+    for name in SHORTLINK_PARAMETERS:
+        value = request.GET.get(name, "").strip()
+        if value.isascii() and value.isdigit() and len(value) <= 18:
+            break
+    else:
+        return None
+    records = (
+        ImportedItem.objects.filter(
+            kind=ImportKind.WORDPRESS, wordpress_id=int(value), story__isnull=False
+        )
+        .select_related("story__category")
+        .order_by("-imported_at")
+    )
+    return next(
+        (r.story for r in records if r.story is not None and r.story.is_public), None
+    )

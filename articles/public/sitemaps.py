@@ -12,7 +12,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.models import Category, Language, Story
+from articles.core.sections import SectionTree
+from articles.models import Language, Story
 from articles.public import edition
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -133,19 +134,27 @@ class LatinStorySitemap(StorySitemap):
 
 
 class SectionSitemap(AlternatesSitemap):
-    """The front page and every section, in each language."""
+    """The front page in each language, and each section in the languages it has a
+    public story in."""
 
     changefreq = "hourly"
 
     def items(self):
-        targets = [("articles:home", {})] + [  # type: ignore[var-annotated]
-            ("articles:category", {"slug": slug})
-            for slug in Category.objects.values_list("slug", flat=True)
-        ]
+        codes = [code for code, _label in settings.LANGUAGES]
+        # The Latin-script edition (kk-latn) carries the Kazakh stories.
+        tree = SectionTree.load(public_in={code[:2] for code in codes})
+        self.section_languages: dict[
+            tuple[str, tuple[tuple[str, str], ...]], list[str]
+        ] = {("articles:home", ()): codes}
+        for category in tree.categories.values():
+            target = ("articles:category", (("slug", category.slug),))
+            found = [code for code in codes if category.pk in tree.live[code[:2]]]
+            if found:
+                self.section_languages[target] = found
         return [
-            (code, name, tuple(kwargs.items()))
-            for name, kwargs in targets
-            for code, _label in settings.LANGUAGES
+            (code, name, kwargs)
+            for (name, kwargs), found in self.section_languages.items()
+            for code in found
         ]
 
     def location(self, item):
@@ -159,7 +168,7 @@ class SectionSitemap(AlternatesSitemap):
             _code, name, kwargs = item
             result[item] = [
                 (code, self.location((code, name, kwargs)))
-                for code, _label in settings.LANGUAGES
+                for code in self.section_languages[(name, kwargs)]
             ]
         return result
 

@@ -52,7 +52,7 @@ def _neighbours(story) -> tuple[dict[str, Story], list[Story]]:
             )
         )
         .exclude(pk=story.pk)
-        .select_related("category", "hero_image")
+        .select_related("category", "hero_image", "body_image")
         .defer("body", "body_text")
         .annotate(
             group=Case(
@@ -84,7 +84,7 @@ def gone(request):
 @public_page
 def story_detail(request, category, slug):
     story = (
-        Story.objects.select_related("category", "source", "hero_image")
+        Story.objects.select_related("category", "source", "hero_image", "body_image")
         .filter(slug=slug)
         .first()
     )
@@ -195,8 +195,8 @@ def news_article_ld(request, story, authors, corrections, canonical) -> dict:
             },
         },
     }
-    if story.hero_image_id:
-        data["image"] = [_image_ld(request, story.hero_image)]
+    if story.card_image is not None:
+        data["image"] = [_image_ld(request, story.card_image)]
     if corrections:
         data["correction"] = [
             {

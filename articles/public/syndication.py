@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from articles.core.sections import section_and_below
 from articles.models import Category, Language, Source, Story, active_language
 from articles.public import edition
 
@@ -110,7 +111,7 @@ class CategoryFeed(LatestStoriesFeed):
         return get_object_or_404(Category, slug=slug)
 
     def stories(self, obj):
-        return super().stories(obj).filter(category=obj)
+        return super().stories(obj).filter(category__in=section_and_below(obj))
 
     def feed_title(self, obj):
         return edition.spell_text(obj.display_name)

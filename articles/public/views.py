@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from articles.core.sections import SectionTree, section_and_below
 from articles.models import (
     CALENDAR_YEARS,
     Author,
@@ -70,14 +71,14 @@ def public_stories():
     return (
         Story.objects.published()
         .in_language(active_language())
-        .select_related("category", "hero_image")
+        .select_related("category", "hero_image", "body_image")
         .defer("body", "body_text")
     )
 
 
 def attach_renditions(stories) -> None:
-    """Load the renditions of every hero picture on a page in one query."""
-    images = [s.hero_image for s in stories if s.hero_image_id]
+    """Load the renditions of every card picture on a page in one query."""
+    images = [s.card_image for s in stories if s.card_image is not None]
     if not images:
         return
     found = defaultdict(list)
@@ -170,13 +171,15 @@ def home(request):
     if featured is not None:
         latest.remove(featured)
         latest.insert(0, featured)
+    tree = SectionTree.load()
     ranked = (
         public_stories()
-        .filter(category__parent__isnull=True, published_at__gte=recent_cutoff(lang))
+        .filter(published_at__gte=recent_cutoff(lang))
+        .annotate(section=tree.top_expression())
         .annotate(
             rank=Window(
                 RowNumber(),
-                partition_by=[F("category_id")],
+                partition_by=[F("section")],
                 order_by=[F("published_at").desc(), F("id").desc()],
             )
         )
@@ -184,9 +187,9 @@ def home(request):
     )
     by_category = defaultdict(list)
     for story in ranked:
-        by_category[story.category_id].append(story)
+        by_category[story.section].append(story)
     sections = []
-    for category in Category.objects.filter(parent__isnull=True):
+    for category in tree.tops():
         if by_category.get(category.pk):
             sections.append({"category": category, "stories": by_category[category.pk]})
     most_read = list(reads.most_read(lang))
@@ -222,7 +225,7 @@ def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     return story_list(
         request,
-        public_stories().filter(category=category),
+        public_stories().filter(category__in=section_and_below(category)),
         title=category.display_name,
         description=category.description
         or _("Latest news in the section “%(name)s”.")

@@ -14,11 +14,12 @@ from django.utils.translation import get_language
 
 from articles.core import cache as caching
 from articles.core.renditions import make_renditions, srcset
-from articles.models import Category, Rendition, active_language
+from articles.core.sections import SectionTree
+from articles.models import Rendition, active_language
 
 register = template.Library()
 
-NAV_KEY = "newsroom:nav:{generation}"
+NAV_KEY = "newsroom:nav:{generation}:{language}"
 NAV_TTL = 300
 
 
@@ -78,10 +79,14 @@ def ld_json(data):
 @register.simple_tag
 def nav_categories():
     """Return the top-level sections for the header, cached per generation."""
-    key = NAV_KEY.format(generation=caching.generation())
+    language = current_language()
+    key = NAV_KEY.format(generation=caching.generation(), language=language)
     rows = cache.get(key)
     if rows is None:
-        rows = list(Category.objects.filter(parent__isnull=True))
+        # Only sections with a story in the reader's language: an empty one leads
+        # nowhere.
+        tree = SectionTree.load(public_in=[language])
+        rows = tree.reachable_tops(language)
         cache.set(key, rows, NAV_TTL)
     return rows
 

@@ -3,6 +3,8 @@
 from itertools import islice
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy
+
 from articles.ingest.catalog import Catalog
 from articles.ingest.command import ImportCommand
 from articles.ingest.pipeline import story_import
@@ -16,12 +18,14 @@ from articles.ingest.textfile import (
 
 
 class Command(ImportCommand):
-    help = (
+    help = gettext_lazy(  # type: ignore[assignment]
         "Import story files (category line, headline, paragraphs, source line) "
         "from files or folders as drafts submitted for review. Files seen before "
         "are matched by category and headline: unchanged ones are skipped, changed "
-        "ones update their story while nobody here has touched it. The summary "
-        "counts each file once: created, updated, published, skipped or failed."
+        "ones update their story while nobody here has touched it. A file that "
+        "repeats a story already here (the same language, headline and text) is "
+        "skipped and named in the summary. The summary counts each file once: "
+        "created, updated, published, skipped or failed."
     )
 
     def add_arguments(self, parser):
@@ -29,10 +33,12 @@ class Command(ImportCommand):
         parser.add_argument(
             "--publish",
             action="store_true",
-            help="Publish the stories at once (for archives). A story imported "
-            "earlier and still untouched in review is published too; one the "
-            "newsroom has edited since its import is left as it is and reported "
-            "as skipped.",
+            help=gettext_lazy(
+                "Publish the stories at once (for archives). A story imported "
+                "earlier and still untouched in review is published too; one the "
+                "newsroom has edited since its import is left as it is and "
+                "reported as skipped."
+            ),
         )
         super().add_arguments(parser)
 

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles.ingest.catalog import Catalog
 from articles.ingest.command import ImportCommand
@@ -12,13 +14,18 @@ from articles.ingest.wxr import count_posts, read_export
 
 
 class Command(ImportCommand):
-    help = (
-        "Import the posts of a WordPress WXR export with their status, categories, "
-        "tags, authors, dates, slugs and featured images; old addresses redirect. "
-        "Pictures in the posts' text whose files are under --media-dir are stored "
-        "once and the text points at them; missing ones keep their old address and "
-        "are listed as warnings. A post published at the source since an earlier "
-        "run is published here too while its story is untouched in review."
+    help = gettext_lazy(  # type: ignore[assignment]
+        "Import the posts of a WordPress WXR export with their status, categories "
+        "(nested ones under their parents; a category that only marks a language "
+        "sets the story's language instead), tags, authors, dates (publication and "
+        "last change at the source), slugs and featured images; old addresses and "
+        "short links (/?p=ID) redirect. A post with a password is never published: "
+        "it comes in unpublished (in review, or a draft), with an internal note "
+        "saying why. Pictures in the posts' text whose files are under --media-dir "
+        "are stored once and the text points at them; a picture that cannot be "
+        "brought in is removed from the text and listed as a warning. A post "
+        "published at the source since an earlier run is published here too while "
+        "its story is untouched in review. The summary counts each post once."
     )
 
     def add_arguments(self, parser):
@@ -26,8 +33,10 @@ class Command(ImportCommand):
         parser.add_argument(
             "--media-dir",
             type=Path,
-            help="Folder holding the site's wp-content/uploads files "
-            "(default: 'uploads' beside the export, if present).",
+            help=gettext_lazy(
+                "Folder holding the site's wp-content/uploads files "
+                "(default: 'uploads' beside the export, if present)."
+            ),
         )
         super().add_arguments(parser)
 
@@ -37,7 +46,7 @@ class Command(ImportCommand):
         if media_dir is None and (path.parent / "uploads").is_dir():
             media_dir = path.parent / "uploads"
         if media_dir is not None and not media_dir.is_dir():
-            raise CommandError(f"{media_dir} is not a folder.")
+            raise CommandError(_("%(path)s is not a folder.") % {"path": media_dir})
         try:
             export = read_export(path)
             total = count_posts(export)

@@ -2,6 +2,8 @@
 
 from django.core.management.base import CommandError
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles.ingest.catalog import Catalog
 from articles.ingest.command import ImportCommand
@@ -11,9 +13,11 @@ from articles.models import SourceFeed
 
 
 class Command(ImportCommand):
-    help = (
+    help = gettext_lazy(  # type: ignore[assignment]
         "Fetch every active source feed (conditional GET, with a timeout) and "
-        "import new items as drafts submitted for review."
+        "import new items as drafts submitted for review. An item that repeats a "
+        "story already here (the same original address, or the same language, "
+        "headline and text) is skipped."
     )
 
     def add_arguments(self, parser):
@@ -22,19 +26,19 @@ class Command(ImportCommand):
             action="append",
             default=[],
             metavar="ID_OR_URL",
-            help="Poll only this feed (repeatable); inactive feeds too.",
+            help=gettext_lazy("Poll only this feed (repeatable); inactive feeds too."),
         )
         parser.add_argument(
             "--timeout",
             type=float,
             default=DEFAULT_TIMEOUT,
-            help="Seconds to wait for each feed (default %(default)s).",
+            help=gettext_lazy("Seconds to wait for each feed (default %(default)s)."),
         )
         super().add_arguments(parser)
 
     def handle(self, *args, **options):
         if options["timeout"] <= 0:
-            raise CommandError("--timeout must be positive.")
+            raise CommandError(_("--timeout must be positive."))
         feeds = SourceFeed.objects.select_related("source", "category")
         if options["feed"]:
             wanted = Q(url__in=options["feed"])

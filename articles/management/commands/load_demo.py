@@ -4,14 +4,18 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import two_factor
+from articles.core import cache as caching
 from articles.core.clock import NEWSROOM_TZ, newsroom_time
 from articles.core.text import latin_slugify
+from articles.ingest.command import LocalizedCommand
 from articles.ingest.demo import content as demo_data
 from articles.ingest.demo.pictures import draw_picture
 from articles.models import (
@@ -36,21 +40,26 @@ ACCOUNTS = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Fill the database with a demo newsroom: sections, sources, people, stories."
+class Command(LocalizedCommand):
+    help = gettext_lazy(  # type: ignore[assignment]
+        "Fill the database with a demo newsroom: sections, sources, people, stories."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--allow-production",
             action="store_true",
-            help="Load demo content even in production mode.",
+            help=gettext_lazy("Load demo content even in production mode."),
         )
+        super().add_arguments(parser)
 
     def handle(self, *args, allow_production=False, **options):
         if settings.PRODUCTION and not allow_production:
             raise CommandError(
-                "Refusing to load demo accounts with known passwords "
-                "in production mode."
+                _(
+                    "Refusing to load demo accounts with known passwords "
+                    "in production mode."
+                )
             )
         with transaction.atomic():
             roles.sync_roles()
@@ -67,11 +76,16 @@ class Command(BaseCommand):
             # Indexed once at the end, after the demo's publication times are set.
             with search_index.bulk_indexing():
                 created = self._stories(users, categories, sources, authors)
+        if created:
+            # The running site shows the demo at once, as after an editor's change.
+            caching.purge_public()
         self.stdout.write(
-            self.style.SUCCESS(f"Demo newsroom ready: {created} new stories.")
+            self.style.SUCCESS(
+                _("Demo newsroom ready: %(count)d new stories.") % {"count": created}
+            )
         )
-        self.stdout.write("Demo accounts (log in at /admin/):")
-        for username, password, role, superuser, *_ in ACCOUNTS:
+        self.stdout.write(_("Demo accounts (log in at /admin/):"))
+        for username, password, role, superuser, *_names in ACCOUNTS:
             label = "administrator" if superuser else role.lower()
             self.stdout.write(f"  {label:<13} {username} / {password}")
         self._print_two_factor(devices)

@@ -1,11 +1,15 @@
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles.core.renditions import make_renditions
+from articles.ingest.command import LocalizedCommand
 from articles.models import Image
 
 
-class Command(BaseCommand):
-    help = "Make the missing resized copies (JPEG and WebP) of every picture."
+class Command(LocalizedCommand):
+    help = gettext_lazy(  # type: ignore[assignment]
+        "Make the missing resized copies (JPEG and WebP) of every picture."
+    )
 
     def handle(self, *args, **options):
         made = 0
@@ -14,4 +18,4 @@ class Command(BaseCommand):
         ):
             before = len(image.renditions.all())
             made += len(make_renditions(image)) - before
-        self.stdout.write(f"{made} renditions made.")
+        self.stdout.write(_("%(count)d renditions made.") % {"count": made})

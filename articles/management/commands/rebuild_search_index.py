@@ -1,13 +1,15 @@
 import time
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from articles.ingest.command import LocalizedCommand
 from articles.search import index as search_index
 
 
-class Command(BaseCommand):
-    help = "Index every story for search from scratch."
+class Command(LocalizedCommand):
+    help = gettext_lazy("Index every story for search from scratch.")  # type: ignore[assignment]
 
     def handle(self, *args, **options):
         started = time.perf_counter()
@@ -15,6 +17,7 @@ class Command(BaseCommand):
             count = search_index.rebuild_index()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Indexed {count} stories in {time.perf_counter() - started:.1f} s."
+                _("Indexed %(count)d stories in %(seconds).1f s.")
+                % {"count": count, "seconds": time.perf_counter() - started}
             )
         )
