@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_ckeditor_5",
     "reversion",
+    "ninja",  # the read API; listed so its docs load their scripts from our static
     "accounts",
     "articles",
 ]
@@ -236,6 +237,12 @@ NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "TuraNews")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 # Whole public pages are cached for anonymous readers; off only to measure or debug.
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
+
+# Read API: requests a minute per client address without a key (partners' keys
+# carry their own limit), and the request header a trusted proxy puts the
+# reader's address in (e.g. HTTP_X_REAL_IP; empty: the connection's address).
+NEWSROOM_API_RATE = int(os.environ.get("NEWSROOM_API_RATE", "120"))
+NEWSROOM_API_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_API_CLIENT_IP_HEADER", "")
 
 # Images: what an upload may be. Checked with Pillow before anything is stored.
 IMAGE_ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
