@@ -4,6 +4,7 @@
 section, author, tag and source names transliterated as they are served.
 """
 
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -22,35 +23,51 @@ def story_language(story, requested: str | None) -> str:
 
 def site_language(language: str) -> str:
     """Return the site's language code whose pages show this API language."""
+    if not language:
+        return settings.LANGUAGE_CODE
     if language == LATIN:
         latin = LATIN.lower()
         return latin if latin in dict(settings.LANGUAGES) else "kk"
     return language
 
 
+# Stands for a slug or an id in an address reversed once per request (see _url).
+_PLACEHOLDER = "zq{}qz"
+_PLACEHOLDERS = re.compile(r"zq(\w+?)qz")
+
+
 class Presenter:
-    """Turn rows into the API's shapes for one request, memoising the addresses."""
+    """Turn rows into the API's shapes for one request."""
 
     def __init__(self, request):
         self.request = request
-        self._urls = {}
+        self._templates = {}
 
     def absolute(self, path: str) -> str:
         return self.request.build_absolute_uri(path)
 
-    def site_url(self, name: str, language: str, **kwargs) -> str:
-        key = (name, language, *kwargs.values())
-        found = self._urls.get(key)
-        if found is None:
+    def _url(self, name: str, language: str, kwargs: dict) -> str:
+        # A page of stories links a hundred addresses of a few kinds: each kind is
+        # reversed once, with placeholders, then filled in (values are slugs and
+        # ids, which never need quoting).
+        key = (name, language)
+        template = self._templates.get(key)
+        if template is None:
+            held = {k: _PLACEHOLDER.format(k) for k in kwargs}
             with translation.override(site_language(language)):
-                found = self.absolute(reverse(f"articles:{name}", kwargs=kwargs))
-            self._urls[key] = found
-        return found
+                template = self.absolute(reverse(name, kwargs=held or None))
+            self._templates[key] = template
+        if not kwargs:
+            return template
+        return _PLACEHOLDERS.sub(lambda m: str(kwargs[m[1]]), template)
+
+    def site_url(self, name: str, language: str, **kwargs) -> str:
+        return self._url(f"articles:{name}", language, kwargs)
 
     def api_url(self, name: str, query: dict | None = None, **kwargs) -> str:
-        path = reverse(f"api-v1:{name}", kwargs=kwargs or None)
+        url = self._url(f"api-v1:{name}", "", kwargs)
         query = {k: v for k, v in (query or {}).items() if v not in (None, "")}
-        return self.absolute(path + (f"?{urlencode(query)}" if query else ""))
+        return url + (f"?{urlencode(query)}" if query else "")
 
     # Text in a language
 
@@ -149,8 +166,8 @@ class Presenter:
             "api_url": self.story_api_url(story, language),
             "section": self.section(story.category, language),
             "source": self.source_ref(story.source, language),
-            "authors": [self.person(a, language) for a in story.authors.all()],
-            "tags": [self.tag(t, language) for t in story.tags.all()],
+            "authors": [self.person(a, language) for a in story.author_list],
+            "tags": [self.tag(t, language) for t in story.tag_list],
             "image": self.picture(story.hero_image, language),
             "featured": story.featured,
             "published_at": timezone.localtime(story.published_at),

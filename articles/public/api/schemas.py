@@ -1,9 +1,14 @@
-"""What the API answers, as its OpenAPI document describes it."""
+"""What the API answers, as its OpenAPI document describes it.
+
+Plain pydantic models: the views hand them dicts, which pydantic checks in its
+compiled core (ninja's Schema would look every field up through Django first).
+"""
 
 from datetime import datetime
 from typing import Literal
 
-from ninja import Field, Schema
+from pydantic import BaseModel as Schema
+from pydantic import Field
 
 from articles.public.api.params import ApiLanguage
 

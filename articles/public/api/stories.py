@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from ninja import Path, Query, Router
 
@@ -45,12 +45,19 @@ STORY_KEY = Path(
 SHOW_IN = Query(None, description="`kk-Latn`: a Kazakh story in the Latin alphabet.")
 
 
+# What a story card lists, loaded as plain lists for the whole page at once.
+BYLINES = (
+    Prefetch("authors", to_attr="author_list"),
+    Prefetch("tags", to_attr="tag_list"),
+)
+
+
 def public_stories():
     """Return the stories readers may see, loaded as the API shows them."""
     return (
         Story.objects.published()
         .select_related("category", "source", "hero_image")
-        .prefetch_related("authors", "tags")
+        .prefetch_related(*BYLINES)
     )
 
 
@@ -132,31 +139,33 @@ def story_detail(
     With `language=kk-Latn` a Kazakh story is spelled in the Latin alphabet; a
     language the story is not in answers 404.
     """
-    match = Q(slug=story)
+    # One indexed lookup at a time: an OR of id and slug would scan the stories.
+    row = None
     if story.isdigit() and len(story) < 19:
-        match |= Q(pk=int(story))
-    found = sorted(public_stories().filter(match)[:2], key=lambda s: str(s.pk) != story)
-    if not found or (language and found[0].language != language[:2]):
+        row = public_stories().filter(pk=int(story)).first()
+    if row is None:
+        row = public_stories().filter(slug=story).first()
+    if row is None or (language and row.language != language[:2]):
         raise Http404
-    row = found[0]
     attach_renditions([row])
     root = row.translation_of_id or row.pk
-    versions = list(
-        Story.objects.published()
-        .filter(Q(pk=root) | Q(translation_of_id=root))
+    # Found by the two indexes (root id, translation_of); whether each version is
+    # public is decided row by row, as the filter would have.
+    group = (
+        Story.objects.filter(Q(pk=root) | Q(translation_of_id=root))
         .exclude(pk=row.pk)
         .select_related("category")
-        .only("pk", "slug", "language", "category__slug")
+        .only("pk", "slug", "language", "status", "published_at", "category__slug")
         .order_by("language", "-published_at")
     )
-    seen, unique = {row.language}, []
-    for version in versions:
-        if version.language not in seen:
+    seen, versions = {row.language}, []
+    for version in group:
+        if version.is_public and version.language not in seen:
             seen.add(version.language)
-            unique.append(version)
+            versions.append(version)
     corrections = list(row.corrections.order_by("created_at", "id"))
     return Presenter(request).story(
-        row, language, corrections=corrections, versions=unique
+        row, language, corrections=corrections, versions=versions
     )
 
 
@@ -214,7 +223,9 @@ def search(request, filters: Query[SearchFilters]):
         if offset < min(total, MAX_SEARCH_OFFSET + 1)
         else []
     )
-    prefetch_related_objects(found, "tags")
+    prefetch_related_objects(found, BYLINES[1])
+    for story in found:  # search loads the authors itself
+        story.author_list = list(story.authors.all())
     attach_renditions(found)
     end = offset + filters.limit
     next_cursor = str(end) if end < total and end <= MAX_SEARCH_OFFSET else None
