@@ -27,6 +27,7 @@ check:
 messages:
 	$(PY) manage.py makemessages -l kk -l ru -l en --no-location --ignore=.venv --ignore=var
 	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py make_latin_catalogue
 
 lock:
 	.venv/bin/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host -o requirements.lock pyproject.toml

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_ckeditor_5.fields import CKEditor5Field
 
+from articles.core.latin import LATIN_TAG, validate_overrides
 from articles.core.text import (
     SLUG_MAX_LENGTH,
     html_to_text,
@@ -362,6 +363,16 @@ class Story(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    latin_overrides = models.TextField(
+        _("Latin spellings"),
+        blank=True,
+        max_length=4000,
+        validators=[validate_overrides],
+        help_text=_(
+            "For the Latin-script edition: one “Cyrillic = Latin” pair a line, for "
+            "names and terms the automatic spelling gets wrong (Самсунг = Samsung)."
+        ),
+    )
 
     objects = StoryQuerySet.as_manager()
 
@@ -425,7 +436,11 @@ class Story(models.Model):
             self._remember_old_url(old_url)
 
     def get_absolute_url(self):
-        with translation.override(self.language):
+        language = self.language
+        if language == Language.KAZAKH and translation.get_language() == LATIN_TAG:
+            # Within the Latin-script edition, its Kazakh stories link to it.
+            language = LATIN_TAG
+        with translation.override(language):
             return reverse(
                 "articles:story",
                 kwargs={"category": self.category.slug, "slug": self.slug},
@@ -454,7 +469,8 @@ class Story(models.Model):
     def _remember_old_url(self, old_url: str) -> None:
         # Kept here, not in a service: every code path that renames or moves a
         # published story must leave its old address answering with a redirect.
-        new_url = self.get_absolute_url()
+        with translation.override(self.language):
+            new_url = self.get_absolute_url()
         if new_url == old_url:
             return
         StoryRedirect.objects.filter(old_path=new_url).delete()

@@ -48,6 +48,12 @@ def pages_to_check(language="kk"):
             )
     except NoReverseMatch:
         pass
+    if language == "kk":
+        # The same pages in the Latin-script edition.
+        with translation.override("kk-latn"):
+            pages["latin-home"] = reverse("articles:home")
+            pages["latin-story"] = story.get_absolute_url()
+            pages["latin-search"] = pages["search"].replace("/kk/", "/kk-latn/", 1)
     return pages
 
 

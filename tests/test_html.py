@@ -19,16 +19,17 @@ def site():
 def pages(site, language):
     with translation.override(language):
         search = reverse("articles:search") + "?q=Түркістан"
-    story = getattr(site, language)
+        # The Latin-script edition (kk-latn) serves the Kazakh stories.
+        story = getattr(site, language[:2]).get_absolute_url()
     return [
         *list_pages(site, language),
-        story.get_absolute_url(),
+        story,
         search,
         f"/{language}/no-such-section/no-such-story/",
     ]
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", [*LANGUAGES, "kk-latn"])
 def test_public_pages_are_valid_html5(client, site, language):
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
     for address in pages(site, language):

@@ -132,3 +132,15 @@ def test_demo_mails_nobody(demo):
     from django.core import mail
 
     assert mail.outbox == []
+
+
+def test_demo_shows_the_latin_edition_with_an_override(demo, client):
+    story = Story.objects.get(latin_overrides__contains="Шандонг = Shandong")
+    assert story.language == "kk" and story.is_public
+    address = "/kk-latn/" + story.get_absolute_url().removeprefix("/kk/")
+    html = client.get(address).content.decode()
+    assert '<html lang="kk-Latn">' in html
+    assert "Shandong" in html and "Şandong" not in html
+    assert "Türkıstan oblysynyñ delegatsiiasy" in html
+    home = client.get("/kk-latn/").content.decode()
+    assert 'aria-current="true">Latyn<' in home

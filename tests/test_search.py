@@ -152,6 +152,71 @@ class TestMatching:
         assert found("экология") == ["Жаңалық"]
 
 
+class TestScripts:
+    """Kazakh in either alphabet: a Latin query finds Cyrillic text, and back."""
+
+    def test_latin_kazakh_letters_fold_like_their_plain_ones(self):
+        assert analysis.fold("TÜRKİSTAN Türkıstan ŞYMKENT Ğ Ñ Ū Ä Ö") == (
+            "turkistan turkistan symkent g n u a o"
+        )
+
+    @pytest.mark.parametrize(
+        ("latin", "cyrillic"),
+        [
+            ("Türkistan", "туркистан"),
+            ("Şymkent", "шымкент"),
+            ("Qytai", "кытай"),  # i after a vowel is й
+            ("üi", "уй"),
+            ("İasaui", "ясауи"),  # ia may be я
+            ("Tsirk", "цирк"),  # ts may be ц
+        ],
+    )
+    def test_a_latin_word_carries_its_cyrillic_spellings(self, latin, cyrillic):
+        (term,) = analysis.parse_query(latin).terms
+        assert cyrillic in [word for word, _stem in term.alternatives]
+
+    def test_a_cyrillic_word_carries_its_latin_spelling(self):
+        (term,) = analysis.parse_query("Түркістанда").terms
+        assert term.alternatives == (("turkistanda", "turkis"),)
+
+    def test_digits_and_mixed_words_carry_nothing(self):
+        (term,) = analysis.parse_query("2024").terms
+        assert term.alternatives == ()
+
+    @pytest.mark.parametrize(
+        "query", ["Türkistan", "TÜRKİSTAN", "Türkıstan", "Түркістан", "ТҮРКІСТАН"]
+    )
+    def test_either_script_finds_a_cyrillic_story(self, query):
+        make_story("Түркістан облысында жаңа мектеп ашылды", status=PUBLISHED)
+        make_story("Алматыда жаңбыр жауды", status=PUBLISHED)
+        assert found(query) == ["Түркістан облысында жаңа мектеп ашылды"]
+
+    def test_word_forms_work_across_scripts(self):
+        make_story("Шымкенттің жаңа саябағы", status=PUBLISHED)
+        make_story("Шымкент қаласы", status=PUBLISHED)
+        make_story("Алматының саябағы", status=PUBLISHED)
+        assert sorted(found("Şymkent")) == ["Шымкент қаласы", "Шымкенттің жаңа саябағы"]
+        assert sorted(found("Şymkenttıñ")) == sorted(found("Шымкенттің"))
+        assert sorted(found("saiabağy")) == sorted(found("саябағы")) != []
+
+    def test_a_cyrillic_query_finds_latin_kazakh_text(self):
+        make_story(
+            "Türkıstan: a festival in the old city",
+            language=Language.ENGLISH,
+            status=PUBLISHED,
+        )
+        assert found("Түркістан") == ["Türkıstan: a festival in the old city"]
+
+    def test_latin_query_highlights_the_cyrillic_words(self):
+        story = make_story(
+            "Жаңалық",
+            body="<p>Кеше Түркістанда фестиваль өтті.</p>",
+            status=PUBLISHED,
+        )
+        pattern = analysis.parse_query("Türkistan").highlight_re()
+        assert "<mark>Түркістанда</mark>" in snippets.snippet(story, pattern)
+
+
 class TestIndexSync:
     def test_edit_and_delete_follow_the_story(self):
         story = make_story("Ескі тақырып", status=PUBLISHED)

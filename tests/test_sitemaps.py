@@ -54,21 +54,37 @@ def test_sitemap_lists_public_stories_with_hreflang_alternates(client, site):
         link.get("hreflang"): link.get("href")
         for link in urls[absolute(site.ru)].findall("x:link", NS)
     }
+    latin = absolute(site.kk).replace("/kk/", "/kk-latn/", 1)
     assert links == {
         "kk": absolute(site.kk),
+        "kk-Latn": latin,
         "ru": absolute(site.ru),
         "en": absolute(site.en),
     }
     assert urls[absolute(site.kk)].find("s:lastmod", NS) is not None
 
 
+def test_sitemap_lists_the_latin_edition_of_kazakh_stories(client, site):
+    urls = sitemap_urls(client)
+    latin = absolute(site.kk).replace("/kk/", "/kk-latn/", 1)
+    assert latin in urls
+    links = {
+        link.get("hreflang"): link.get("href")
+        for link in urls[latin].findall("x:link", NS)
+    }
+    assert links["kk-Latn"] == latin and links["kk"] == absolute(site.kk)
+    assert absolute(site.ru).replace("/ru/", "/kk-latn/", 1) not in urls
+    for hidden in (site.draft, site.scheduled, site.withdrawn):
+        assert absolute(hidden).replace("/kk/", "/kk-latn/", 1) not in urls
+
+
 def test_sitemap_lists_sections_in_every_language(client, site):
     urls = sitemap_urls(client)
-    for language in ("kk", "ru", "en"):
+    for language in ("kk", "kk-latn", "ru", "en"):
         address = f"http://testserver/{language}/category/{site.category.slug}/"
         assert address in urls
         hreflangs = {x.get("hreflang") for x in urls[address].findall("x:link", NS)}
-        assert hreflangs == {"kk", "ru", "en"}
+        assert hreflangs == {"kk", "kk-Latn", "ru", "en"}
 
 
 def test_news_sitemap_holds_the_last_48_hours(client, site):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.admin.catalog import URL_FIELD
 from articles.admin.workflow import StoryAdminForm, TimingFilter, WorkflowAdminMixin
+from articles.core.latin import to_latin
 from articles.models import (
     Correction,
     Status,
@@ -97,6 +98,7 @@ class StoryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         "created_by",
         "created_at",
         "updated_at",
+        "latin_preview",
     ]
     inlines = [CorrectionInline, StoryEventInline]
     actions = ["submit_selected", "approve_selected", "publish_selected"]
@@ -107,6 +109,16 @@ class StoryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             {"fields": ["language", "category", "tags", "authors", "featured"]},
         ),
         (_("Picture"), {"fields": ["hero_image"]}),
+        (
+            _("Latin script"),
+            {
+                "fields": ["latin_overrides", "latin_preview"],
+                "description": _(
+                    "Kazakh stories are also published in the Latin alphabet, "
+                    "spelled automatically from the Cyrillic text."
+                ),
+            },
+        ),
         (
             _("Source"),
             {"fields": ["source", "original_url", "translation_of"]},
@@ -166,6 +178,16 @@ class StoryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             '<span class="status status-{}">{}</span>',
             state,
             rules.state_label(state),
+        )
+
+    @admin.display(description=_("in the Latin edition"))
+    def latin_preview(self, obj):
+        if obj is None or obj.pk is None or obj.language != "kk":
+            return "—"
+        return format_html(
+            "<strong>{}</strong><br>{}",
+            to_latin(obj.headline, obj.latin_overrides),
+            to_latin(obj.dek, obj.latin_overrides),
         )
 
     @admin.display(description=_("authors"))

@@ -107,8 +107,13 @@ class WorkflowAdminMixin(DeskViewsMixin):
             expected_version=form.cleaned_data.get("expected_version"),
         )
         if change:
+            # The history lists what changed by the names the form shows.
             reversion.set_comment(
-                ", ".join(str(f) for f in form.changed_data if f != "expected_version")
+                ", ".join(
+                    str(form.fields[f].label or f)
+                    for f in form.changed_data
+                    if f != "expected_version"
+                )
             )
         else:
             reversion.set_comment(str(_("Created")))

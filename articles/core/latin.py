@@ -1,11 +1,13 @@
 """Kazakh in the Latin alphabet: Cyrillic text and HTML spelled in the 2021 letters.
 
-The alphabet is the improved Latin-based Kazakh alphabet of 31 letters presented to
-the National Commission for the transition of the Kazakh alphabet to the Latin
-script on 28 January 2021 (Government of the Republic of Kazakhstan; the revision
-of the alphabet approved by Presidential Decree No. 569 of 26 October 2017, amended
-by Decree No. 637 of 19 February 2018), with Ñ ñ for Ң ң as in the version put to
-public discussion in April 2021. The letter table, Cyrillic -> Latin:
+The alphabet is the improved Latin-based Kazakh alphabet of 31 letters presented by
+the Government to the National Commission for the transition of the Kazakh alphabet
+to the Latin script on 28 January 2021 (Kazinform, "New version of Latin-based
+Kazakh alphabet presented at Government", inform.kz, 28.01.2021). It revises the
+alphabet approved by Presidential Decree No. 569 of 26 October 2017 (amended by
+Decree No. 637 of 19 February 2018); Ң ң is Ñ ñ as in the version put to public
+discussion in April 2021 (the January draft had Ŋ ŋ). The letter table,
+Cyrillic -> Latin:
 
     А а  A a      Ғ ғ  Ğ ğ      Й й  İ i      О о  O o      Т т  T t      Ф ф  F f
     Ә ә  Ä ä      Д д  D d      К к  K k      Ө ө  Ö ö      У у  U u      Х х  H h
@@ -17,16 +19,19 @@ public discussion in April 2021. The letter table, Cyrillic -> Latin:
 (A Ä B D E F G Ğ H I İ J K L M N Ñ O Ö P Q R S Ş T U Ū Ü V Y Z: 31 letters; Х and Һ
 share H, И and Й share İ.) Note the two i's: І is dotless-lower I ı, И and Й are
 dotted-capital İ i, so case is never changed with str.upper()/str.lower() here.
+Example: Қазақстан Республикасы -> Qazaqstan Respublikasy, Шымкент -> Şymkent.
 
-Letters outside the Kazakh sound system (Russian loan words) are spelled by these
-rules of the same reform:
+Letters outside the 31 (Russian loan words) have no letter of their own. They are
+spelled by their sound with the letters above, the way the reform's examples spell
+them (и, й -> i, so ё ю я, which are й + a vowel, begin with i); where the published
+examples do not settle a letter, the choice made here is marked "(ours)":
 
     Ё ё  İo io    (й + о)          Ъ ъ  dropped
     Ю ю  İu iu    (й + у)          Ь ь  dropped
     Я я  İa ia    (й + а)          Э э  E e
-    Ц ц  Ts ts                     Ч ч  Ç ç
-    Щ щ  Şş şş
-    ий   i        the glide of the Russian ending "-ий" is not written twice
+    Ц ц  Ts ts                     Ч ч  Ç ç   (as Ş for Ш; Common Turkic Alphabet)
+    Щ щ  Şş şş    (ours: ш + ш, the way Kazakh speakers say it)
+    ий   i        (ours) the glide of the Russian ending "-ий" is not written twice
                   (Достоевский -> Dostoevski)
 
 A letter spelled with two Latin letters takes the case of its word: ЦЕНТР -> TSENTR,
@@ -39,6 +44,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # Cyrillic letter -> (lower-case Latin, capitalised Latin, ALL-CAPS Latin).
 LETTERS: dict[str, tuple[str, str, str]] = {
@@ -179,6 +187,28 @@ def parse_overrides(text: str) -> Overrides:
     return Overrides(tuple(pairs.values()))
 
 
+ERROR_OVERRIDE_LINE = _(
+    "Line %(line)s: write one “Cyrillic = Latin” pair a line, each side at most "
+    "%(chars)s characters, at most %(count)s lines."
+)
+
+
+def validate_overrides(value: str) -> None:
+    """Refuse override text that parse_overrides cannot read, naming the line."""
+    try:
+        parse_overrides(value)
+    except OverrideError as error:
+        raise ValidationError(
+            ERROR_OVERRIDE_LINE,
+            code="latin_override",
+            params={
+                "line": error.line,
+                "chars": MAX_OVERRIDE_CHARS,
+                "count": MAX_OVERRIDES,
+            },
+        ) from None
+
+
 def _as_overrides(overrides: Overrides | Mapping[str, str] | str | None) -> Overrides:
     if overrides is None:
         return Overrides()
@@ -220,36 +250,95 @@ def to_latin(
 
 # A tag, with quoted attribute values that may hold ">"; comments and doctypes too.
 _TAG_RE = re.compile(r"""<!--.*?-->|<(?:[^>"']|"[^"]*"|'[^']*')*>""", re.DOTALL)
-_TAG_NAME_RE = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
+_TAG_NAME_RE = re.compile(r"<(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")
+_LANG_RE = re.compile(r"""\slang\s*=\s*["']?([\w-]*)""", re.IGNORECASE)
 # Text inside these is code, a script or an embed: never re-spelled.
 KEEP_TAGS = frozenset({"code", "pre", "script", "style", "oembed", "kbd", "samp"})
+VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"}
+    | {"source", "track", "wbr"}
+)
+LATIN_TAG = "kk-latn"
+# Attributes people read or hear (alt text, tooltips, labels, page descriptions).
+_TEXT_ATTR_RE = re.compile(
+    r"""(\s(?:alt|title|aria-label|placeholder)\s*=\s*")([^"]*)(")""", re.IGNORECASE
+)
+_META_TEXT_RE = re.compile(
+    r"""\s(?:name|property)\s*=\s*"(?:description|og:title|og:description|"""
+    r"""og:image:alt|og:site_name|twitter:title|twitter:description|"""
+    r'article:section|article:tag)"',
+    re.IGNORECASE,
+)
+_CONTENT_ATTR_RE = re.compile(r"""(\scontent\s*=\s*")([^"]*)(")""", re.IGNORECASE)
+
+
+def _spell_attributes(tag: str, name: str) -> str:
+    def spell(match: re.Match) -> str:
+        return match.group(1) + to_latin(match.group(2)) + match.group(3)
+
+    tag = _TEXT_ATTR_RE.sub(spell, tag)
+    if name == "meta" and _META_TEXT_RE.search(tag):
+        tag = _CONTENT_ATTR_RE.sub(spell, tag)
+    return tag
+
+
+def _walk(html: str, found: Overrides, *, attributes: bool) -> str:
+    out, at = [], 0
+    # Open elements as (name, keep): inside a kept one, text stays as it is.
+    stack: list[tuple[str, bool]] = []
+    for match in _TAG_RE.finditer(html):
+        text = html[at : match.start()]
+        keep = bool(stack) and stack[-1][1]
+        out.append(text if keep else to_latin(text, found))
+        tag = match.group()
+        at = match.end()
+        parsed = _TAG_NAME_RE.match(tag)
+        if parsed is None:
+            out.append(tag)
+            continue
+        closing, name = parsed.group(1), parsed.group(2).lower()
+        if closing:
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == name:
+                    del stack[depth:]
+                    break
+            out.append(tag)
+            continue
+        lang = _LANG_RE.search(tag)
+        keep = (
+            keep
+            or name in KEEP_TAGS
+            or (lang is not None and lang.group(1).lower() != LATIN_TAG)
+        )
+        if attributes and not keep and _HAS_CYRILLIC_RE.search(tag):
+            tag = _spell_attributes(tag, name)
+        out.append(tag)
+        if name not in VOID_TAGS and not tag.endswith("/>"):
+            stack.append((name, keep))
+    tail = html[at:]
+    out.append(tail if stack and stack[-1][1] else to_latin(tail, found))
+    return "".join(out)
 
 
 def to_latin_html(
     html: str, overrides: Overrides | Mapping[str, str] | str | None = None
 ) -> str:
-    """Spell the text nodes of HTML in Latin; tags, attributes, URLs and code stay."""
+    """Spell the text nodes of HTML in Latin; tags, attributes, URLs and code stay.
+
+    Text inside code, pre, script, style and embeds is kept, and so is text inside
+    an element marked as another language (lang="ru", or lang="kk" for Cyrillic).
+    """
     if not html or not _HAS_CYRILLIC_RE.search(html):
         return html
-    found = _as_overrides(overrides)
-    out, at, kept = [], 0, []
-    for match in _TAG_RE.finditer(html):
-        text = html[at : match.start()]
-        out.append(text if kept else to_latin(text, found))
-        tag = match.group()
-        out.append(tag)
-        at = match.end()
-        name = _TAG_NAME_RE.match(tag)
-        if not name or tag.endswith("/>"):
-            continue
-        name = name.group(1).lower()
-        if name not in KEEP_TAGS:
-            continue
-        if tag.startswith("</"):
-            if name in kept:
-                del kept[len(kept) - 1 - kept[::-1].index(name)]
-        else:
-            kept.append(name)
-    tail = html[at:]
-    out.append(tail if kept else to_latin(tail, found))
-    return "".join(out)
+    return _walk(html, _as_overrides(overrides), attributes=False)
+
+
+def to_latin_page(html: str) -> str:
+    """Spell a whole page: its text nodes, and the attributes people read or hear.
+
+    Alt text, titles, ARIA labels, placeholders and the text of description and
+    Open Graph meta tags are spelled too; addresses and every other attribute stay.
+    """
+    if not html or not _HAS_CYRILLIC_RE.search(html):
+        return html
+    return _walk(html, Overrides(), attributes=True)

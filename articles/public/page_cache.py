@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from articles.core import cache as caching
-from articles.public import reads
+from articles.public import edition, reads
 
 KEY = "newsroom:page:{generation}:{digest}"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
@@ -47,11 +47,14 @@ def public_page(view):
             for name, value in stored["headers"].items():
                 response[name] = value
             response.read_story_id = stored["story_id"]
+            response.latin_spelled = True
             _count(response)
             return response
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response.render()
+        # The Latin edition is kept spelled, so a cached page costs no spelling.
+        edition.spell_response(response)
         _count(response)
         if (
             response.status_code == 200

@@ -11,7 +11,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.models import Category, Story
+from articles.models import Category, Language, Story
+from articles.public import edition
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
@@ -23,10 +24,11 @@ class StoryPaths:
     def __init__(self):
         self.templates = {}
 
-    def __call__(self, story) -> str:
-        template = self.templates.get(story.language)
+    def __call__(self, story, language: str | None = None) -> str:
+        language = language or story.language
+        template = self.templates.get(language)
         if template is None:
-            with translation.override(story.language):
+            with translation.override(language):
                 template = (
                     reverse(
                         "articles:story",
@@ -35,7 +37,7 @@ class StoryPaths:
                     .replace("category-slug", "{category}")
                     .replace("story-slug", "{slug}")
                 )
-            self.templates[story.language] = template
+            self.templates[language] = template
         return template.format(category=story.category.slug, slug=story.slug)
 
 
@@ -54,7 +56,8 @@ class AlternatesSitemap(Sitemap):
             found = versions.get(self.item_key(url["item"]), [])
             if len(found) > 1:
                 url["alternates"] = [
-                    {"lang_code": code, "location": base + path} for code, path in found
+                    {"lang_code": edition.hreflang(code), "location": base + path}
+                    for code, path in found
                 ]
         return urls
 
@@ -111,9 +114,21 @@ class StorySitemap(AlternatesSitemap):
         ):
             root = story.translation_of_id or story.pk
             groups[root].setdefault(story.language, self.path(story))
+            if story.language == Language.KAZAKH:
+                groups[root].setdefault(edition.LATIN, self.path(story, edition.LATIN))
         return {
             s.pk: sorted(groups[s.translation_of_id or s.pk].items()) for s in items
         }
+
+
+class LatinStorySitemap(StorySitemap):
+    """The Kazakh stories again, at their addresses in the Latin-script edition."""
+
+    def location(self, item):
+        return self.path(item, edition.LATIN)
+
+    def items(self):
+        return super().items().filter(language=Language.KAZAKH)
 
 
 class SectionSitemap(AlternatesSitemap):
@@ -148,7 +163,11 @@ class SectionSitemap(AlternatesSitemap):
         return result
 
 
-SITEMAPS = {"sections": SectionSitemap, "stories": StorySitemap}
+SITEMAPS = {
+    "sections": SectionSitemap,
+    "stories": StorySitemap,
+    "stories-latn": LatinStorySitemap,
+}
 
 
 def news_sitemap(request):

@@ -8,10 +8,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from articles.models import Language, Story, StoryRedirect
+from articles.public import edition
 from articles.public.page_cache import public_page
 from articles.public.views import (
     attach_renditions,
@@ -87,9 +88,11 @@ def story_detail(request, category, slug):
         .first()
     )
     if story is None:
+        # Old addresses are kept in Cyrillic-edition form; the Latin one follows.
+        old_path = edition.cyrillic_path(request.path)
         moved = (
             StoryRedirect.objects.select_related("story__category")
-            .filter(old_path=request.path)
+            .filter(old_path=old_path)
             .first()
         )
         if moved is not None and moved.story.is_public:
@@ -113,6 +116,7 @@ def story_page(request, story):
     corrections = list(story.corrections.order_by("created_at"))
     versions, related = _neighbours(story)
     attach_renditions([story, *related])
+    edition.spell_stories([story, *related])
     crumbs = [
         (story.category.display_name, story.category.get_absolute_url()),
         (story.headline, None),
@@ -122,7 +126,7 @@ def story_page(request, story):
         title=story.headline,
         description=story.dek or story.body_text[:300],
         breadcrumbs=crumbs,
-        versions={code: s.get_absolute_url() for code, s in versions.items()},
+        versions=version_urls(versions),
     )
     canonical = context["canonical"]
     context.update(
@@ -133,11 +137,27 @@ def story_page(request, story):
         related=related,
         og_type="article",
         json_ld=news_article_ld(request, story, authors, corrections, canonical),
-        share=share_links(canonical, story.headline),
+        share=share_links(
+            canonical,
+            edition.spell_text(story.headline, story.latin_overrides)
+            if story.language == "kk"
+            else story.headline,
+        ),
     )
     response = render(request, "articles/story_detail.html", context)
     response.read_story_id = story.pk
     return response
+
+
+def version_urls(versions: dict) -> dict[str, str]:
+    """Return the address of each language version; Kazakh ones in both scripts."""
+    urls = {}
+    for code, story in versions.items():
+        with translation.override(code):
+            urls[code] = story.get_absolute_url()
+        if code == "kk":
+            urls[edition.LATIN] = edition.latin_url(story.get_absolute_url)
+    return urls
 
 
 def _image_ld(request, image):
@@ -198,6 +218,8 @@ def news_article_ld(request, story, authors, corrections, canonical) -> dict:
             }
             for c in corrections
         ]
+    if edition.is_latin() and story.language == "kk":
+        return edition.spell_data(data, story.latin_overrides)
     return data
 
 

@@ -10,7 +10,8 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from articles.models import Category, Source, Story
+from articles.models import Category, Language, Source, Story
+from articles.public import edition
 
 FEED_SIZE = 30
 
@@ -19,8 +20,20 @@ def language() -> str:
     return (translation.get_language() or settings.LANGUAGE_CODE)[:2]
 
 
+def _spelled(item, text):
+    """Spell a Kazakh story's text in Latin letters in the Latin-script edition."""
+    if item.language != Language.KAZAKH:
+        return text
+    return edition.spell_text(text, item.latin_overrides)
+
+
 class LatestStoriesFeed(Feed):
     """The newest public stories in the reader's language."""
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["language"] = edition.hreflang(feed.feed["language"])
+        return feed
 
     def stories(self, obj):
         return Story.objects.published().in_language(language())
@@ -46,10 +59,10 @@ class LatestStoriesFeed(Feed):
         return _("News of Kazakhstan and the world in Kazakh, Russian and English.")
 
     def item_title(self, item):
-        return item.headline
+        return _spelled(item, item.headline)
 
     def item_description(self, item):
-        return item.dek or item.body_text[:400]
+        return _spelled(item, item.dek or item.body_text[:400])
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -69,10 +82,12 @@ class LatestStoriesFeed(Feed):
 
     def item_author_name(self, item):
         names = [a.name for a in item.authors.all()]
-        return ", ".join(names) or (item.source.name if item.source_id else None)
+        return _spelled(item, ", ".join(names)) or (
+            item.source.name if item.source_id else None
+        )
 
     def item_categories(self, item):
-        return [item.category.localized("name", item.language)]
+        return [_spelled(item, item.category.localized("name", item.language))]
 
 
 class LatestStoriesAtom(LatestStoriesFeed):
@@ -103,7 +118,7 @@ class CategoryFeed(LatestStoriesFeed):
         return super().stories(obj).filter(category=obj)
 
     def feed_title(self, obj):
-        return obj.display_name
+        return edition.spell_text(obj.display_name)
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -122,7 +137,7 @@ class SourceFeed(LatestStoriesFeed):
         return super().stories(obj).filter(source=obj)
 
     def feed_title(self, obj):
-        return _("All stories from %(name)s") % {"name": obj.name}
+        return edition.spell_text(_("All stories from %(name)s") % {"name": obj.name})
 
     def link(self, obj):
         return obj.get_absolute_url()

@@ -1,4 +1,4 @@
-"""TODO"""
+"""The public list pages: front page, sections, sources, tags, authors, archive."""
 
 import calendar
 from collections import defaultdict
@@ -10,8 +10,8 @@ from django.db.models import F, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse, translate_url
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -28,7 +28,7 @@ from articles.models import (
     Tag,
     day_start,
 )
-from articles.public import reads
+from articles.public import edition, reads
 from articles.public.page_cache import public_page
 
 PAGE_SIZE = 20
@@ -91,43 +91,16 @@ def attach_renditions(stories) -> None:
         image.rendition_list = found[image.pk]
 
 
-def language_links(request, versions=None) -> list[dict]:
-    """Return this page in every language: the switcher and hreflang alternates."""
-    links, current = [], language()
-    for code, name in settings.LANGUAGES:
-        # translate_url resolves the path in the page's own language, so first.
-        url = None if versions is not None else translate_url(request.path, code)
-        with translation.override(code):
-            if versions is not None:
-                url = versions.get(code)
-                exists = url is not None
-                url = url or reverse("articles:home")
-            else:
-                # A path that does not resolve (a 404) is not translated.
-                exists = code == current or url != request.path
-                url = url if exists else reverse("articles:home")
-            links.append(
-                {
-                    "code": code,
-                    "name": translation.gettext(name),
-                    "read_label": translation.gettext("Read this story in English"),
-                    "url": url,
-                    "absolute": request.build_absolute_uri(url),
-                    "exists": exists,
-                    "current": code == current,
-                }
-            )
-    return links
-
-
 def page_context(request, *, title, description="", breadcrumbs=(), versions=None):
     """Return what base.html needs to head, title and link a page."""
+    languages = edition.language_links(request, versions)
     return {
         "title": title,
         "description": description
         or _("News of Kazakhstan and the world in Kazakh, Russian and English."),
         "canonical": request.build_absolute_uri(request.path),
-        "languages": language_links(request, versions),
+        "languages": languages,
+        "scripts": edition.script_links(languages),
         "breadcrumbs": breadcrumbs,
         "site_name": settings.NEWSROOM_SITE_NAME,
         "og_locale": OG_LOCALES.get(language(), "kk_KZ"),
@@ -161,13 +134,22 @@ def story_list(request, stories, *, title, description="", breadcrumbs=(), **ext
             "number": page.number,
         }
         context["canonical"] += f"?page={page.number}"
-    rail = (
+    rail = list(
         Story.objects.published()
         .in_language(language())
         .select_related("category")
-        .only("headline", "slug", "language", "published_at", "category__slug")
+        .only(
+            "headline",
+            "slug",
+            "language",
+            "published_at",
+            "category__slug",
+            "latin_overrides",
+        )
         .order_by("-published_at")[:RAIL_SIZE]
     )
+    most_read = list(reads.most_read(language()))
+    edition.spell_stories([*stories, *rail, *most_read])
     return render(
         request,
         "articles/story_list.html",
@@ -176,8 +158,8 @@ def story_list(request, stories, *, title, description="", breadcrumbs=(), **ext
             "heading": title,
             "page": page,
             "stories": stories,
-            "rail_latest": list(rail),
-            "most_read": list(reads.most_read(language())),
+            "rail_latest": rail,
+            "most_read": most_read,
             **extra,
         },
     )
@@ -213,6 +195,9 @@ def home(request):
             sections.append({"category": category, "stories": by_category[category.pk]})
     most_read = list(reads.most_read(lang))
     attach_renditions([*latest, *(s for b in sections for s in b["stories"])])
+    edition.spell_stories(
+        [*latest, *most_read, *(s for b in sections for s in b["stories"])]
+    )
     context = page_context(
         request,
         title=settings.NEWSROOM_SITE_NAME,

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from articles.core.latin import latin_lower, to_latin
+
 # Guards that keep any input cheap: text past these limits is ignored.
 MAX_QUERY_CHARS = 300
 
@@ -44,7 +46,8 @@ def _latin_accents() -> dict[int, str]:
     return table
 
 
-_FOLD = {**_KAZAKH_TO_RUSSIAN, **_latin_accents()}
+# Latin Kazakh: ä ğ ñ ö ş ū ü fold by their accents; the dotless ı joins i.
+_FOLD = {**_KAZAKH_TO_RUSSIAN, **_latin_accents(), ord("ı"): "i"}
 
 
 WORD_RE = re.compile(r"[^\W_]+")
@@ -108,10 +111,63 @@ def stem(word: str) -> str:
     return word
 
 
+# Latin Kazakh letters back to Cyrillic, to find Cyrillic text with a Latin query.
+_LATIN_TO_CYRILLIC = str.maketrans(
+    {
+        "a": "а", "ä": "ә", "b": "б", "c": "ц", "ç": "ч", "d": "д", "e": "е",
+        "f": "ф", "g": "г", "ğ": "ғ", "h": "х", "ı": "і", "i": "и", "j": "ж",
+        "k": "к", "l": "л", "m": "м", "n": "н", "ñ": "ң", "o": "о", "ö": "ө",
+        "p": "п", "q": "қ", "r": "р", "s": "с", "ş": "ш", "t": "т", "u": "у",
+        "ū": "ұ", "ü": "ү", "v": "в", "w": "у", "x": "х", "y": "ы", "z": "з",
+    }
+)  # fmt: skip
+_LATIN_DIGRAPHS = (("şş", "щ"), ("ts", "ц"), ("io", "ё"), ("iu", "ю"), ("ia", "я"))
+# "i" after a vowel is the glide й (Qytai -> Қытай, üi -> үй).
+_GLIDE_RE = re.compile(r"(?<=[aäeıioöuūüy])i(?![aäeıioöuūüy])")
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+_LATIN_RE = re.compile(r"^[a-zäçğıñöşūü]+$")
+
+
+def cyrillic_spellings(word: str) -> list[str]:
+    """Return the folded Cyrillic words a Latin Kazakh word may stand for."""
+    word = latin_lower(word)
+    if not _LATIN_RE.match(word):
+        return []
+    found = []
+    for spelled in (_GLIDE_RE.sub("й", word), word):
+        found.append(spelled)
+        for latin, cyrillic in _LATIN_DIGRAPHS:
+            spelled = spelled.replace(latin, cyrillic)
+        found.append(spelled)
+    return list(dict.fromkeys(fold(w.translate(_LATIN_TO_CYRILLIC)) for w in found))
+
+
+def latin_spelling(folded: str) -> str:
+    """Return the folded Latin spelling of a folded Cyrillic word."""
+    return fold(to_latin(folded)) if _CYRILLIC_RE.search(folded) else ""
+
+
 @dataclass(frozen=True)
 class Term:
     word: str
     stem: str
+    # The same word in the other script, as (word, stem) pairs.
+    alternatives: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def forms(self) -> tuple[tuple[str, str], ...]:
+        return ((self.word, self.stem), *self.alternatives)
+
+
+def _alternatives(word: str, stem_: str, raw: str) -> tuple[tuple[str, str], ...]:
+    if _CYRILLIC_RE.search(word):
+        latin = latin_spelling(word)
+        return ((latin, latin_spelling(stem_) or latin),) if latin else ()
+    return tuple(
+        (cyrillic, stem(cyrillic))
+        for cyrillic in cyrillic_spellings(raw)
+        if cyrillic != word
+    )
 
 
 @dataclass(frozen=True)
@@ -123,24 +179,48 @@ class ParsedQuery:
 
     def fts5(self, *, any_term: bool = False) -> str:
         """Return an FTS5 MATCH expression; words are quoted, never operators."""
-        groups = [f'("{t.word}" OR "{t.stem}"*)' for t in self.terms]
+        groups = [
+            "(" + " OR ".join(f'"{w}" OR "{s}"*' for w, s in t.forms) + ")"
+            for t in self.terms
+        ]
         return (" OR " if any_term else " AND ").join(groups)
 
     def highlight_re(self) -> re.Pattern:
-        stems = sorted({t.stem for t in self.terms}, key=len, reverse=True)
+        stems = sorted(
+            {s for t in self.terms for _w, s in t.forms}, key=len, reverse=True
+        )
         return re.compile(
             r"(?<![^\W_])(?:" + "|".join(map(re.escape, stems)) + r")[^\W_]*"
         )
 
 
 def parse_query(raw: str | None) -> ParsedQuery:
-    """Turn whatever a reader typed into a short list of safe folded words."""
-    words = WORD_RE.findall(index_text((raw or "")[:MAX_QUERY_CHARS]))
-    words = [w[:MAX_TERM_CHARS] for w in words]
-    kept = [w for w in words if w not in STOPWORDS and len(w) > 1] or words
+    """Turn whatever a reader typed into a short list of safe folded words.
+
+    Each word also carries its spelling in the other script of Kazakh: a Latin
+    query finds Cyrillic text, and a Cyrillic one finds Latin text.
+    """
+    text = unicodedata.normalize("NFC", (raw or "")[:MAX_QUERY_CHARS])
+    words = WORD_RE.findall(index_text(text))
+    # fold() keeps every letter in its place, so the typed words line up.
+    typed = WORD_RE.findall(text)
+    if len(typed) != len(words):
+        typed = words
+    pairs = [
+        (w[:MAX_TERM_CHARS], t[:MAX_TERM_CHARS])
+        for w, t in zip(words, typed, strict=True)
+    ]
+    kept = [p for p in pairs if p[0] not in STOPWORDS and len(p[0]) > 1] or pairs
     terms, seen = [], set()
-    for word in kept:
+    for word, raw_word in kept:
         if word not in seen:
             seen.add(word)
-            terms.append(Term(word=word, stem=stem(word)))
+            word_stem = stem(word)
+            terms.append(
+                Term(
+                    word=word,
+                    stem=word_stem,
+                    alternatives=_alternatives(word, word_stem, raw_word),
+                )
+            )
     return ParsedQuery(terms=tuple(terms[:MAX_TERMS]))

@@ -72,8 +72,11 @@ def _pg_query_sql(query: ParsedQuery, *, any_term: bool) -> tuple[str, list]:
     """Return SQL for the tsquery: folded prefixes, or'ed with Russian stems."""
     parts, params = [], []
     for term in query.terms:
-        parts.append("(to_tsquery('simple', %s) || plainto_tsquery('russian', %s))")
-        params += [f"'{term.word}' | '{term.stem}':*", term.word]
+        group = []
+        for word, word_stem in term.forms:
+            group.append("to_tsquery('simple', %s) || plainto_tsquery('russian', %s)")
+            params += [f"'{word}' | '{word_stem}':*", word]
+        parts.append("(" + " || ".join(group) + ")")
     return (" || " if any_term else " && ").join(parts), params
 
 

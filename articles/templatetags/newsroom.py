@@ -104,6 +104,24 @@ def current_language():
 
 
 @register.filter
+def bcp47(code):
+    """Return a language code as HTML and hreflang spell it (kk-latn -> kk-Latn)."""
+    language, _sep, script = (code or "").partition("-")
+    if len(script) == 4:
+        return f"{language}-{script.title()}"
+    return code
+
+
+@register.filter
+def content_lang(story_language):
+    """Return the lang of a story's text on this page: Kazakh in the page's script."""
+    current = get_language() or "kk"
+    if story_language == current[:2]:
+        return bcp47(current)
+    return story_language
+
+
+@register.filter
 def news_time(moment):
     """Show only the time for today's stories, the day and time for older ones."""
     if not moment:

@@ -25,12 +25,12 @@ ERROR_CANNOT_VIEW = _("You may not see the versions of this story.")
 VERSIONED_FIELDS = [
     "headline", "slug", "dek", "body", "language", "category", "source",
     "original_url", "tags", "authors", "hero_image", "translation_of", "featured",
-    "status", "published_at", "version",
+    "status", "published_at", "version", "latin_overrides",
 ]  # fmt: skip
 # What a restore brings back: the words and where they belong, never the status.
 RESTORED_FIELDS = [
     "headline", "dek", "body", "language", "category", "source", "original_url",
-    "hero_image", "translation_of",
+    "hero_image", "translation_of", "latin_overrides",
 ]  # fmt: skip
 RELATED = {
     "category_id": Category,
@@ -38,7 +38,12 @@ RELATED = {
     "hero_image_id": Image,
     "translation_of_id": Story,
 }
-COMPARED = [("headline", _("headline")), ("dek", _("summary")), ("body", _("text"))]
+COMPARED = [
+    ("headline", _("headline")),
+    ("dek", _("summary")),
+    ("body", _("text")),
+    ("latin_overrides", _("Latin spellings")),
+]
 
 reversion.register(Story, fields=VERSIONED_FIELDS)
 

@@ -197,6 +197,7 @@ class Command(BaseCommand):
                     else ""
                 ),
                 featured=item.get("featured", False),
+                latin_overrides=item.get("latin_overrides", ""),
                 hero_image=self._picture(item, journalist)
                 if item.get("image")
                 else None,
