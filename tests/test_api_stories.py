@@ -128,6 +128,23 @@ def test_latin_kazakh_spells_every_text_but_keeps_links(client, newsroom):
     assert story["slug"] == newsroom["kk"].slug
 
 
+def test_latin_kazakh_keeps_the_editors_spellings_and_links_the_latin_edition(
+    client, newsroom
+):
+    kk = newsroom["kk"]
+    kk.latin_overrides = "Түркістанда = Turkistanda"
+    kk.save(update_fields=["latin_overrides"])
+    story = client.get(f"/api/v1/stories/{kk.pk}?language=kk-Latn").json()
+    assert story["headline"] == "Turkistanda jaña auruhana aşyldy"
+    listed = client.get("/api/v1/stories?language=kk-Latn").json()["items"][0]
+    assert listed["headline"] == story["headline"]
+    assert story["url"] == f"http://testserver/kk-latn/densaulyq/{kk.slug}/"
+    assert story["section"]["url"] == "http://testserver/kk-latn/category/densaulyq/"
+    assert client.get(story["url"]).status_code == 200
+    cyrillic = {v["language"]: v["url"] for v in story["versions"]}["kk"]
+    assert cyrillic == f"http://testserver/kk/densaulyq/{kk.slug}/"
+
+
 def test_a_story_by_id_or_slug_with_its_versions(client, newsroom):
     kk = newsroom["kk"]
     by_id = client.get(f"/api/v1/stories/{kk.pk}").json()

@@ -1,7 +1,8 @@
 """Stories and the catalogue as the API shows them, in the language asked for.
 
-``kk-Latn`` is Kazakh spelled in the Latin alphabet: the Kazakh stories, their
-section, author, tag and source names transliterated as they are served.
+``kk-Latn`` is Kazakh spelled in the Latin alphabet: the Kazakh stories (with the
+spellings their editors fixed), their section, author, tag and source names,
+transliterated as they are served, linking to the site's Latin-script edition.
 """
 
 import re
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.core.latin import to_latin, to_latin_html
+from articles.core.latin import LATIN_TAG, to_latin, to_latin_html
 from articles.models import Rendition
 from articles.public.api.params import LATIN
 
@@ -23,12 +24,9 @@ def story_language(story, requested: str | None) -> str:
 
 def site_language(language: str) -> str:
     """Return the site's language code whose pages show this API language."""
-    if not language:
-        return settings.LANGUAGE_CODE
     if language == LATIN:
-        latin = LATIN.lower()
-        return latin if latin in dict(settings.LANGUAGES) else "kk"
-    return language
+        return LATIN_TAG
+    return language or settings.LANGUAGE_CODE
 
 
 # Stands for a slug or an id in an address reversed once per request (see _url).
@@ -72,12 +70,12 @@ class Presenter:
     # Text in a language
 
     @staticmethod
-    def text(value: str, language: str) -> str:
-        return to_latin(value) if language == LATIN else value
+    def text(value: str, language: str, overrides: str = "") -> str:
+        return to_latin(value, overrides) if language == LATIN else value
 
     @staticmethod
-    def html(value: str, language: str) -> str:
-        return to_latin_html(value) if language == LATIN else value
+    def html(value: str, language: str, overrides: str = "") -> str:
+        return to_latin_html(value, overrides) if language == LATIN else value
 
     def name_of(self, row, language: str) -> str:
         return self.text(row.localized("name", language[:2]), language)
@@ -160,8 +158,8 @@ class Presenter:
             "id": story.pk,
             "slug": story.slug,
             "language": language,
-            "headline": self.text(story.headline, language),
-            "summary": self.text(story.dek, language),
+            "headline": self.text(story.headline, language, story.latin_overrides),
+            "summary": self.text(story.dek, language, story.latin_overrides),
             "url": self.story_url(story, language),
             "api_url": self.story_api_url(story, language),
             "section": self.section(story.category, language),
@@ -186,11 +184,11 @@ class Presenter:
             other = "kk" if language == LATIN else LATIN
             others.insert(0, self._version(story, other))
         data.update(
-            body=self.html(story.body, language),
+            body=self.html(story.body, language, story.latin_overrides),
             original_url=story.original_url,
             corrections=[
                 {
-                    "note": self.text(c.note, language),
+                    "note": self.text(c.note, language, story.latin_overrides),
                     "created_at": timezone.localtime(c.created_at),
                 }
                 for c in corrections

@@ -232,7 +232,9 @@ def search(request, filters: Query[SearchFilters]):
     items = []
     for story in found:
         item = present.card(story, filters.language)
-        item["snippet"] = present.html(str(story.search_snippet), item["language"])
+        item["snippet"] = present.html(
+            str(story.search_snippet), item["language"], story.latin_overrides
+        )
         items.append(item)
     return {
         "query": text,
