@@ -199,6 +199,13 @@ def test_unknown_addresses_answer_json_404(client):
     assert answer["Access-Control-Allow-Origin"] == "*"
 
 
+def test_error_messages_follow_accept_language(client):
+    ru = client.get(LIST + "?limit=0", HTTP_ACCEPT_LANGUAGE="ru")
+    kk = client.get(LIST + "?limit=0", HTTP_ACCEPT_LANGUAGE="kk")
+    en = client.get(LIST + "?limit=0", HTTP_ACCEPT_LANGUAGE="en")
+    assert len({ru.json()["detail"], kk.json()["detail"], en.json()["detail"]}) == 3
+
+
 def test_last_modified_is_never_older_than_the_last_answer(story):
     digest = "d" * 64
     now = int(timezone.now().timestamp())

@@ -25,7 +25,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles.core import cache as caching
 from articles.models import ApiKey
@@ -50,9 +50,14 @@ EXPOSED_HEADERS = (
 )
 ALLOWED_REQUEST_HEADERS = "X-API-Key, If-None-Match, If-Modified-Since"
 
-ERROR_BAD_KEY = (
+ERROR_BAD_KEY = gettext_lazy(
     "This API key is not valid (any more). Ask the newsroom for a new one, or "
     "leave the X-API-Key header out to use the API without a key."
+)
+ERROR_METHOD = gettext_lazy("Only GET, HEAD and OPTIONS are answered here.")
+ERROR_TOO_MANY = gettext_lazy(
+    "Too many requests: %(limit)s a minute are allowed. Try again in %(seconds)s "
+    "seconds."
 )
 
 
@@ -70,21 +75,17 @@ def api_endpoint(view):
         if request.method == "OPTIONS":
             return _cors(_preflight())
         if request.method not in SAFE_METHODS:
-            refused = _error(405, _("Only GET, HEAD and OPTIONS are answered here."))
+            refused = _error(405, str(ERROR_METHOD))
             refused["Allow"] = ", ".join(SAFE_METHODS)
             return _cors(refused)
         client = _client(request)
         if client is None:
-            return _cors(_error(401, _(ERROR_BAD_KEY)))
+            return _cors(_error(401, str(ERROR_BAD_KEY)))
         used, reset = _count(client)
         if used > client.limit:
             response = _error(
                 429,
-                _(
-                    "Too many requests: %(limit)s a minute are allowed. Try again "
-                    "in %(seconds)s seconds."
-                )
-                % {"limit": client.limit, "seconds": reset},
+                ERROR_TOO_MANY % {"limit": client.limit, "seconds": reset},
             )
             response["Retry-After"] = str(reset)
         else:

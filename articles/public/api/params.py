@@ -133,3 +133,36 @@ class CatalogPage(Schema):
 
 # Search ranks the newest matches; deeper pages than this are for the story list.
 MAX_SEARCH_OFFSET = 1_000
+
+
+# What pydantic found wrong with a parameter, said in the reader's language.
+ERRORS = {
+    "missing": _("This parameter is required."),
+    "int_parsing": _("Give a whole number."),
+    "int_type": _("Give a whole number."),
+    "less_than_equal": _("At most %(le)s."),
+    "greater_than_equal": _("At least %(ge)s."),
+    "string_too_long": _("At most %(max_length)s characters."),
+    "string_too_short": _("At least %(min_length)s characters."),
+    "string_pattern_mismatch": _("Not in the expected form: %(pattern)s"),
+    "literal_error": _("Choose one of %(expected)s."),
+    "date_parsing": ERROR_DAY,
+    "date_from_datetime_parsing": ERROR_DAY,
+    "date_from_datetime_inexact": ERROR_DAY,
+    "date_type": ERROR_DAY,
+}
+
+
+def describe_error(error: dict) -> str:
+    """Return a message for one of pydantic's errors about a parameter."""
+    known = ERRORS.get(error.get("type", ""))
+    context = dict(error.get("ctx") or {})
+    if "expected" in context:  # "'kk', 'ru' or 'en'": the "or" is English
+        context["expected"] = str(context["expected"]).replace(" or ", ", ")
+    if known is not None:
+        try:
+            return str(known) % context if "%(" in str(known) else str(known)
+        except (KeyError, TypeError, ValueError):
+            pass
+    # pydantic prefixes the messages of our own checks.
+    return str(error.get("msg", "")).removeprefix("Value error, ")

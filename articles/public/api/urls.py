@@ -9,7 +9,8 @@ from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
 from articles.public.api import catalog, schemas, stories
-from articles.public.api.http import ERROR_BAD_KEY, api_endpoint
+from articles.public.api.http import api_endpoint
+from articles.public.api.params import describe_error
 from articles.public.api.present import Presenter
 
 DESCRIPTION = """\
@@ -48,7 +49,8 @@ class NewsroomAPI(NinjaAPI):
             "type": "apiKey",
             "in": "header",
             "name": "X-API-Key",
-            "description": "A partner's key, for a higher rate limit. " + ERROR_BAD_KEY,
+            "description": "A partner's key, for a higher rate limit. A key that is "
+            "not valid (any more) is refused with 401.",
         }
         # The key is optional: every endpoint answers without one.
         schema["security"] = [{}, {"partnerKey": []}]
@@ -75,13 +77,13 @@ def _error(request, status: int, detail: str, errors=()):
 
 @api.exception_handler(ValidationError)
 def invalid_parameters(request, exc):
-    errors = []
-    for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ())[1:]]
-        message = str(error.get("msg", ""))
-        # pydantic prefixes the messages of our own checks.
-        message = message.removeprefix("Value error, ")
-        errors.append({"parameter": ".".join(location) or "query", "message": message})
+    errors = [
+        {
+            "parameter": ".".join(str(p) for p in error.get("loc", ())[1:]) or "query",
+            "message": describe_error(error),
+        }
+        for error in exc.errors
+    ]
     return _error(request, 400, _("Some parameters are not valid."), errors)
 
 
