@@ -137,7 +137,7 @@ def main():
         ("section, first page", "/kk/category/s0/", "/api/v1/stories?section=s0"),
         (
             "section, Latin script",
-            "/kk/category/s0/",
+            "/kk-latn/category/s0/",
             "/api/v1/stories?section=s0&language=kk-Latn",
         ),
         ("front page / list", "/kk/", "/api/v1/stories"),

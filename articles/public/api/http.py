@@ -49,6 +49,10 @@ EXPOSED_HEADERS = (
     "RateLimit-Reset"
 )
 ALLOWED_REQUEST_HEADERS = "X-API-Key, If-None-Match, If-Modified-Since"
+CONDITIONS = frozenset(
+    {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH"}
+    | {"HTTP_IF_UNMODIFIED_SINCE"}
+)
 
 ERROR_BAD_KEY = gettext_lazy(
     "This API key is not valid (any more). Ask the newsroom for a new one, or "
@@ -155,12 +159,11 @@ def _count(client: Client) -> tuple[int, int]:
     now = time.time()
     window = int(now // WINDOW)
     key = RATE_KEY.format(client=client.ident, window=window)
-    cache.add(key, 0, WINDOW * 2)
+    # One round trip for all but the first request of a window.
     try:
         used = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, WINDOW * 2)
-        used = 1
+    except ValueError:
+        used = 1 if cache.add(key, 1, WINDOW * 2) else cache.incr(key)
     reset = max(1, math.ceil((window + 1) * WINDOW - now))
     return used, reset
 
@@ -170,6 +173,8 @@ def _count(client: Client) -> tuple[int, int]:
 
 def canonical_address(request) -> str:
     """Return the address with only the known parameters, in a fixed order."""
+    if not request.GET:
+        return request.path
     pairs = sorted(
         (name, value)
         for name in request.GET
@@ -196,22 +201,24 @@ def _answer(request, view, args, kwargs) -> HttpResponse:
             "content": response.content,
             "content_type": content_type,
             "etag": etag,
-            "modified": _modified_since(digest, etag),
+            "modified": (modified := _modified_since(digest, etag)),
+            "last_modified": http_date(modified),
             "expires": time.time() + ttl,
         }
         if ttl > 0:
             cache.set(key, stored, ttl)
     response = HttpResponse(stored["content"], content_type=stored["content_type"])
     response["ETag"] = stored["etag"]
-    response["Last-Modified"] = http_date(stored["modified"])
+    response["Last-Modified"] = stored["last_modified"]
     max_age = max(0, int(stored["expires"] - time.time()))
-    patch_cache_control(response, public=True, max_age=max_age)
-    response = get_conditional_response(
-        request,
-        etag=stored["etag"],
-        last_modified=stored["modified"],
-        response=response,
-    )
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    if CONDITIONS & request.META.keys():
+        response = get_conditional_response(
+            request,
+            etag=stored["etag"],
+            last_modified=stored["modified"],
+            response=response,
+        )
     return _without_body(request, response)
 
 
