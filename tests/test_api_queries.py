@@ -14,9 +14,11 @@ from .site_data import build_site, make_many
 
 pytestmark = pytest.mark.django_db
 
-LIST_BUDGET = 5
+LIST_BUDGET = 6  # the section filter looks the section (and its subsections) up first
 STORY_BUDGET = 7
-SEARCH_BUDGET = 8
+# As the site's search page: a later page ranks again after the count, and on
+# PostgreSQL each ranking steers the planner inside a savepoint.
+SEARCH_BUDGET = 12
 CATALOG_BUDGET = 3
 
 
@@ -62,7 +64,7 @@ def addresses(site):
     ] + [f"/api/v1/stories/{site.kk.slug}?language=kk-Latn"]
     searches = [
         "/api/v1/search?q=аурухана",
-        "/api/v1/search?q=жаңалық&limit=50",
+        "/api/v1/search?q=жаңалық&limit=5",
         f"/api/v1/search?q=жаңалық&section={site.category.slug}&cursor=20",
         f"/api/v1/search?q=жаңалық&source={site.source.slug}&language=kk-Latn",
     ]

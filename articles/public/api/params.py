@@ -123,7 +123,8 @@ class StoryListFilters(StoryFilters):
 class SearchFilters(StoryFilters):
     q: str = Field(..., min_length=1, max_length=1000, description="Words to look for.")
     cursor: str | None = cursor_param(SEARCH_CURSOR)
-    limit: int = Field(20, ge=1, le=50, description="Stories on a page.")
+    # The first 20 come with the count in one query; more would rank twice.
+    limit: int = Field(20, ge=1, le=20, description="Stories on a page.")
 
 
 class CatalogPage(Schema):

@@ -61,9 +61,10 @@ def public_stories():
     )
 
 
-def section_ids(slug: str):
-    """Return (as a subquery) a section and its subsections."""
-    return Category.objects.filter(Q(slug=slug) | Q(parent__slug=slug)).values("pk")
+def section_ids(slug: str) -> list[int]:
+    """Return the ids of a section and its subsections."""
+    found = Category.objects.filter(Q(slug=slug) | Q(parent__slug=slug))
+    return list(found.values_list("pk", flat=True))
 
 
 def filtered(filters: StoryFilters):
@@ -71,7 +72,10 @@ def filtered(filters: StoryFilters):
     if filters.language:
         stories = stories.in_language(filters.language[:2])
     if filters.section:
-        stories = stories.filter(category_id__in=section_ids(filters.section))
+        ids = section_ids(filters.section)
+        # One section (the usual case) is one range of its index, newest first.
+        match = {"category_id": ids[0]} if len(ids) == 1 else {"category_id__in": ids}
+        stories = stories.filter(**match)
     if filters.source:
         stories = stories.filter(source__slug=filters.source)
     if getattr(filters, "author", None):
@@ -199,11 +203,7 @@ def search(request, filters: Query[SearchFilters]):
         "next": None,
     }
     if filters.section:
-        ids = tuple(
-            Category.objects.filter(
-                Q(slug=filters.section) | Q(parent__slug=filters.section)
-            ).values_list("pk", flat=True)
-        )
+        ids = tuple(section_ids(filters.section))
         if not ids:
             return empty
         search_filters = replace(search_filters, category_ids=ids)
