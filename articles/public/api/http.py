@@ -103,7 +103,11 @@ def api_endpoint(view):
 
 
 def _error(status: int, message: str) -> JsonResponse:
-    response = JsonResponse({"detail": message, "errors": []}, status=status)
+    response = JsonResponse(
+        {"detail": message, "errors": []},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
     patch_cache_control(response, private=True, no_store=True)
     return response
 

@@ -31,7 +31,6 @@ def site_language(language: str) -> str:
 
 # Stands for a slug or an id in an address reversed once per request (see _url).
 _PLACEHOLDER = "zq{}qz"
-_PLACEHOLDERS = re.compile(r"zq(\w+?)qz")
 
 
 class Presenter:
@@ -49,15 +48,18 @@ class Presenter:
         # reversed once, with placeholders, then filled in (values are slugs and
         # ids, which never need quoting).
         key = (name, language)
-        template = self._templates.get(key)
-        if template is None:
+        found = self._templates.get(key)
+        if found is None:
             held = {k: _PLACEHOLDER.format(k) for k in kwargs}
             with translation.override(site_language(language)):
                 template = self.absolute(reverse(name, kwargs=held or None))
-            self._templates[key] = template
+            names = "|".join(re.escape(k) for k in kwargs)
+            found = template, re.compile(_PLACEHOLDER.format(f"({names})"))
+            self._templates[key] = found
+        template, placeholders = found
         if not kwargs:
             return template
-        return _PLACEHOLDERS.sub(lambda m: str(kwargs[m[1]]), template)
+        return placeholders.sub(lambda m: str(kwargs[m[1]]), template)
 
     def site_url(self, name: str, language: str, **kwargs) -> str:
         return self._url(f"articles:{name}", language, kwargs)

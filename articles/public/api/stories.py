@@ -13,7 +13,6 @@ from articles.public.api.params import (
     SLUG_PATTERN,
     ApiLanguage,
     SearchFilters,
-    StoryFilters,
     StoryListFilters,
     after_cursor,
     story_cursor,
@@ -67,7 +66,8 @@ def section_ids(slug: str) -> list[int]:
     return list(found.values_list("pk", flat=True))
 
 
-def filtered(filters: StoryFilters):
+def filtered(filters: StoryListFilters):
+    """Return the public stories the list's filters ask for."""
     stories = public_stories()
     if filters.language:
         stories = stories.in_language(filters.language[:2])
@@ -78,9 +78,9 @@ def filtered(filters: StoryFilters):
         stories = stories.filter(**match)
     if filters.source:
         stories = stories.filter(source__slug=filters.source)
-    if getattr(filters, "author", None):
+    if filters.author:
         stories = stories.filter(authors__slug=filters.author)
-    if getattr(filters, "tag", None):
+    if filters.tag:
         stories = stories.filter(tags__slug=filters.tag)
     return stories.filter(filters.period_q())
 
