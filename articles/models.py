@@ -1,9 +1,11 @@
+import hashlib
 import secrets
 from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -770,3 +772,60 @@ class StoryNote(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+API_KEY_PREFIX = "nr_"
+
+
+class ApiKey(models.Model):
+    """A partner's key to the read API, for a higher rate limit. Only a hash is kept."""
+
+    name = models.CharField(_("partner"), max_length=150)
+    contact = models.EmailField(_("contact e-mail"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    rate_limit = models.PositiveIntegerField(
+        _("requests per minute"),
+        default=600,
+        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+    )
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick to revoke the key at once.")
+    )
+    prefix = models.CharField(_("key begins with"), max_length=16, editable=False)
+    key_hash = models.CharField(
+        _("key hash"), max_length=64, unique=True, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["name", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate_limit__gte=1), name="api_key_rate_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(raw_key: str) -> str:
+        # Keys are 256 random bits, so a fast hash is as safe as a slow one here.
+        return hashlib.sha256(raw_key.encode()).hexdigest()
+
+    @staticmethod
+    def cache_key(key_hash: str) -> str:
+        """Return where the API keeps what it knows about a key for a minute."""
+        return f"newsroom:api:key:{key_hash}"

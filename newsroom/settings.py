@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "ninja",  # the read API; listed so its docs load their scripts from our static
     "accounts",
     "articles",
 ]
@@ -320,6 +321,12 @@ NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
 # How long a signed share link to a draft's preview opens it (3 days).
 NEWSROOM_SHARE_LINK_SECONDS = 3 * 24 * 3600
+
+# Read API: requests a minute per client address without a key (partners' keys
+# carry their own limit), and the request header a trusted proxy puts the
+# reader's address in (e.g. HTTP_X_REAL_IP; empty: the connection's address).
+NEWSROOM_API_RATE = int(os.environ.get("NEWSROOM_API_RATE", "120"))
+NEWSROOM_API_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_API_CLIENT_IP_HEADER", "")
 
 # Images: what an upload may be. Checked with Pillow before anything is stored.
 IMAGE_ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")

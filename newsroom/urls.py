@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("preview/<int:pk>/", preview.story_preview, name="story_preview"),
     path("preview/share/<str:token>/", preview.shared_preview, name="story_share"),
+    path("api/v1/", include("articles.public.api.urls")),
 ]
 
 

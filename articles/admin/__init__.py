@@ -7,9 +7,10 @@ The editors' admin, one module per screen family.
 - ``redirects``: old addresses of stories;
 - ``imports``: story-file uploads, source feeds and the import record;
 - ``editor``: the story text editor, its interface in the admin's language;
-- ``uploads``: pictures uploaded from the story editor.
+- ``uploads``: pictures uploaded from the story editor;
+- ``api_keys``: partners' keys to the read API (chief editors only).
 
 Django's autodiscovery imports this package; importing the modules registers them.
 """
 
-from articles.admin import catalog, imports, redirects, stories  # noqa: F401
+from articles.admin import api_keys, catalog, imports, redirects, stories  # noqa: F401

@@ -10,5 +10,6 @@ its status.
 - ``queues``: counts per state, the review queue, a journalist's own stories;
 - ``notifications``: mail to authors and editors after a move;
 - ``revisions``: versions of a story, their comparison and restore;
-- ``roles``: the Journalist, Editor and Chief editor groups and their permissions.
+- ``roles``: the Journalist, Editor and Chief editor groups and their permissions;
+- ``api_keys``: partners' keys to the read API, made, changed and deleted.
 """

@@ -31,6 +31,8 @@ _CHIEF_PERMS = _EDITOR_PERMS + [
     "articles.delete_sourcefeed", "articles.import_published",
     "articles.add_storyredirect", "articles.change_storyredirect",
     "articles.delete_storyredirect",
+    "articles.view_apikey", "articles.add_apikey", "articles.change_apikey",
+    "articles.delete_apikey",
 ]  # fmt: skip
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
