@@ -47,7 +47,7 @@ def test_an_editor_sets_overrides_and_the_history_shows_them(client):
     history = client.get(reverse("admin:articles_story_history", args=[story.pk]))
     with translation.override("kk"):
         label = str(Story._meta.get_field("latin_overrides").verbose_name)
-    assert f"<td>{label}</td>" in history.content.decode()
+    assert f'<td class="version-changes">{label}</td>' in history.content.decode()
 
 
 def test_restoring_a_version_brings_its_overrides_back(client):
