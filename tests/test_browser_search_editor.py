@@ -9,6 +9,7 @@ from articles.workflow import services
 
 from .browser import login
 from .factories import make_category, make_editor, make_image
+from .test_import_cache import _empty_search_index  # noqa: F401 - committed rows
 from .test_search_blocks import BLOCK_WORDS, EDITOR_HTML
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -22,6 +22,7 @@ from django.utils import translation
 
 from articles.core import cache as caching
 from articles.models import Story
+from articles.search import index as search_index
 from articles.search import results as search_results
 from tests.factories import make_category, make_story
 from tests.test_feeds_ingest import FeedServer, make_feed, server  # noqa: F401
@@ -33,6 +34,15 @@ ROOT = Path(__file__).resolve().parent.parent
 WP = Path(__file__).parent / "fixtures" / "wordpress"
 HEADLINE = "Шымкентте жаңа су құбыры іске қосылды"
 STORY_FILE = f"Экономика\n\n{HEADLINE}\n\nҚұбыр 40 мың тұрғынды сумен қамтиды.\n"
+
+
+@pytest.fixture(autouse=True)
+def _empty_search_index():
+    """Leave no index rows behind: flushing the tables after a test that commits
+    does not reach the search table, which is no Django model."""
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {search_index.INDEX_TABLE}")
 
 
 def url(name, **kwargs):
@@ -121,14 +131,16 @@ def test_the_purge_comes_after_everything_the_import_wrote(tmp_path, monkeypatch
     purges = []
 
     def purge():
-        purges.append(search_results.search_stories("құбыры").count())
+        story = Story.objects.filter(headline=HEADLINE).first()
+        found = [s.pk for s in search_results.search_stories("құбыры")[0:20]]
+        purges.append(story is not None and story.pk in found)
         caching.cache.set(caching.GENERATION_KEY, len(purges), None)
 
     monkeypatch.setattr(caching, "purge_public", purge)
     (tmp_path / "story.txt").write_text(STORY_FILE, "utf-8")
     run("import_stories", "--publish", tmp_path / "story.txt")
     assert purges, "the import never made the public pages stale"
-    assert purges[-1] == 1  # the last purge sees the story in the index
+    assert purges[-1] is True  # the last purge sees the story in the index
 
 
 def _shared_database() -> dict | None:
