@@ -37,4 +37,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler400 = "articles.public.bad_requests.bad_request"
 handler404 = "articles.public.views.page_not_found"

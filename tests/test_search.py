@@ -394,7 +394,8 @@ class TestPage:
             "Түркістан" * 1200,
             "x" * 10_000,
             "😀🇰🇿 Түркістан 👍",
-            "\x00\x01\x07\x1b[31mТүркістан\u202e",
+            # (A NUL byte never reaches the page: see test_security_anonymous.)
+            "\x01\x07\x1b[31mТүркістан\u202e",
             "\u00a0Түркістан\u00a0облысы",
         ],
     )

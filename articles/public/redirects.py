@@ -20,6 +20,9 @@ class OldAddressRedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
+        if "\x00" in request.path:
+            # PostgreSQL refuses a NUL byte in a query; no stored path has one.
+            return response
         moved = (
             StoryRedirect.objects.select_related("story__category")
             .filter(old_path=request.path)

@@ -32,6 +32,12 @@ ERROR_NOTE_NOT_ALLOWED = _("You may not write notes on this story.")
 ERROR_NOTE_EMPTY = _("The note is empty.")
 
 
+ERROR_NOTE_NUL = _(
+    "The note contains a NUL character, which cannot be stored. Remove it (it "
+    "often comes with text pasted from another program) and send it again."
+)
+
+
 SCHEDULED = "scheduled"
 
 

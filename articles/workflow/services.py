@@ -22,6 +22,7 @@ from articles.workflow.rules import (
     ERROR_NOT_ALLOWED,
     ERROR_NOTE_EMPTY,
     ERROR_NOTE_NOT_ALLOWED,
+    ERROR_NOTE_NUL,
     ERROR_NOTE_REQUIRED,
     ERROR_TIME_IN_PAST,
     ERROR_TIME_REQUIRED,
@@ -69,7 +70,7 @@ def story_transition(
         act = ACTIONS[action]
     except KeyError:
         raise ValidationError(_("Unknown action.")) from None
-    note = (note or "").strip()
+    note = clean_note(note)
     with transaction.atomic():
         story = Story.objects.select_for_update().get(pk=story_id)
         if not may(user, act, story):
@@ -122,6 +123,14 @@ def story_transition(
         if notify:
             transaction.on_commit(lambda: notifications.story_moved(event_id=event.pk))
     return story
+
+
+def clean_note(text: str) -> str:
+    """Return a note trimmed; refuse one with a NUL byte (no database stores it)."""
+    text = (text or "").strip()
+    if "\x00" in text:
+        raise ValidationError(ERROR_NOTE_NUL, code="nul")
+    return text
 
 
 def _join(template, note: str, **times: datetime) -> str:
@@ -257,10 +266,10 @@ def story_save(*, story: Story, user, expected_version: int | None = None) -> St
 
 def story_add_note(*, story_id: int, user, text: str) -> StoryNote:
     """Add a note to a story's internal thread."""
-    text = (text or "").strip()
     story = Story.objects.get(pk=story_id)
     if not can_note(user, story):
         raise PermissionDenied(ERROR_NOTE_NOT_ALLOWED)
+    text = clean_note(text)
     if not text:
         raise ValidationError(ERROR_NOTE_EMPTY, code="empty")
     note = StoryNote(story=story, author=user, text=text, created_at=timezone.now())
