@@ -16,7 +16,6 @@ from articles.ingest.demo.pictures import draw_picture
 from articles.models import (
     Author,
     Category,
-    Image,
     Source,
     Status,
     Story,
@@ -24,7 +23,7 @@ from articles.models import (
     Tag,
 )
 from articles.search import index as search_index
-from articles.workflow import roles, services
+from articles.workflow import catalog, roles, services
 
 ALMATY = ZoneInfo("Asia/Almaty")
 ACCOUNTS = [
@@ -136,15 +135,14 @@ class Command(BaseCommand):
         data = draw_picture(
             spec.get("motif", "steppe"), spec.get("hue", 200), item["key"]
         )
-        image = Image(
+        # Stored like any upload: checked, with its renditions made now.
+        return catalog.image_create(
+            user=user,
+            upload=SimpleUploadedFile(f"{item['key']}.jpg", data, "image/jpeg"),
             alt_text=spec["alt"],
             caption=spec.get("caption", ""),
             credit=spec.get("credit", ""),
-            uploaded_by=user,
         )
-        image.file = SimpleUploadedFile(f"{item['key']}.jpg", data, "image/jpeg")
-        image.save()
-        return image
 
     @staticmethod
     def _body(item):
