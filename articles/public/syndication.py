@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from articles.models import Category, Source, Story
@@ -49,7 +50,10 @@ class LatestStoriesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.dek or item.body_text[:400]
+        # RSS <description> and Atom <summary type="html"> hold HTML: the summary
+        # and the text's plain-text fallback are plain text, so they go in
+        # escaped, and a summary such as "<img onerror=…>" stays words.
+        return escape(item.dek or item.body_text[:400])
 
     def item_link(self, item):
         return item.get_absolute_url()
