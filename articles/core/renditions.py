@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 WIDTHS = (320, 640, 960, 1280)
 PRIVATE_NAME = re.compile(r"^renditions/[0-9a-f]{24}/[^/]+$")
+# Pillow shrinks by whole factors first while the picture is this many times
+# larger than wanted, then resamples: much faster, no visible difference.
+REDUCING_GAP = 3.0
 QUALITY = {Rendition.Format.JPEG: 82, Rendition.Format.WEBP: 78}
 
 
@@ -86,17 +89,25 @@ def make_renditions(image: Image) -> list[Rendition]:
         original = ImageOps.exif_transpose(original)
         if original.mode not in ("RGB", "RGBA"):
             original = original.convert("RGBA" if "A" in original.mode else "RGB")
-        for width, fmt in missing:
+        resized = {}
+        source = original
+        # Widest first, each from the one before: a 36-megapixel picture is
+        # decoded once and shrunk once at full size, not once per width.
+        for width in sorted({w for w, _fmt in missing}, reverse=True):
             height = max(1, round(original.height * width / original.width))
-            resized = (
-                original
-                if width == original.width
-                else original.resize((width, height), PILImage.Resampling.LANCZOS)
-            )
+            if width != original.width:
+                source = source.resize(
+                    (width, height),
+                    PILImage.Resampling.LANCZOS,
+                    reducing_gap=REDUCING_GAP,
+                )
+            resized[width] = source
+        for width, fmt in missing:
+            height = resized[width].height
             rendition = Rendition(image=image, width=width, height=height, format=fmt)
             rendition.file.save(
                 f"{folder}/{width}.{'jpg' if fmt == 'jpeg' else 'webp'}",
-                ContentFile(_encode(resized, fmt)),
+                ContentFile(_encode(resized[width], fmt)),
                 save=False,
             )
             try:
