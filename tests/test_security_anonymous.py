@@ -298,3 +298,35 @@ class TestBadAddresses:
         assert '<html lang="ru">' in response.content.decode()
         with translation.override("ru"):
             assert str(ERROR_BAD_ADDRESS) in response.content.decode()
+
+
+class TestOutsidersCopy:
+    """Finding 9's import side: a source's feed or export carrying NUL bytes."""
+
+    def test_nul_bytes_are_dropped_not_the_story(self):
+        from articles.ingest.catalog import Catalog, importer_user
+        from articles.ingest.pipeline import StoryItem, story_import
+        from articles.ingest.summary import Outcome
+        from articles.models import Story
+
+        make_category("Қоғам", slug="qogam")
+
+        def item():
+            return StoryItem(
+                where="feed #1",
+                headline="Жаңалық\x00 тақырыбы",
+                body="<p>Мәтін\x00 осында.</p>",
+                dek="Түйін\x00",
+                category_name="Қоғам\x00",
+                tags=["тег\x00"],
+                keys=[("url", "https://example.kz/news/1\x00")],
+            )
+
+        first = story_import(item=item(), user=importer_user(), catalog=Catalog())
+        assert first.outcome is Outcome.CREATED
+        story = Story.objects.get()
+        stored = [story.headline, story.body, story.dek, story.body_text]
+        assert stored[0] == "Жаңалық тақырыбы"
+        assert not any("\x00" in text for text in stored)
+        again = story_import(item=item(), user=importer_user(), catalog=Catalog())
+        assert again.outcome is Outcome.SKIPPED

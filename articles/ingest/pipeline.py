@@ -137,7 +137,19 @@ class StoryItem:
         return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _without_nul(value):
+    # PostgreSQL can neither store nor look up a NUL byte, and no text needs one:
+    # a feed or an export carrying one loses the byte, not the story.
+    if type(value) is str:
+        return value.replace("\x00", "")
+    if type(value) in (list, tuple):
+        return type(value)(_without_nul(v) for v in value)
+    return value
+
+
 def _check(item: StoryItem) -> None:
+    for name, value in vars(item).items():
+        setattr(item, name, _without_nul(value))
     item.headline = " ".join(item.headline.split())
     if not item.headline:
         raise ItemError(ERROR_NO_HEADLINE)
