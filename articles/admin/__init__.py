@@ -6,7 +6,9 @@ The editors' admin, one module per screen family.
 - ``catalog``: pictures, sections, sources, tags, authors;
 - ``redirects``: old addresses of stories;
 - ``imports``: story-file uploads, source feeds and the import record;
-- ``uploads``: pictures uploaded from the story editor.
+- ``uploads``: pictures uploaded from the story editor;
+- ``base``: what every screen shares: rights from the capability matrix, and list
+  filters that answer bad input with a message.
 
 Django's autodiscovery imports this package; importing the modules registers them.
 """
