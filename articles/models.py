@@ -89,6 +89,7 @@ class Category(LocalizedNameMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("category")
@@ -139,6 +140,7 @@ class Source(models.Model):
         default=False,
         help_text=_("Stories of the newsroom itself are credited to this source."),
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("source")
@@ -201,6 +203,7 @@ class Author(models.Model):
         on_delete=models.SET_NULL,
         related_name="author",
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("author")
@@ -219,12 +222,19 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+# Suffixes a stored picture may have; check_image names every file after its format.
+IMAGE_SUFFIXES = (".jpg", ".png", ".webp", ".gif")
+
+
 def image_upload_to(instance, filename):
+    # The random part keeps the address of a draft's picture unguessable.
     path = PurePath(filename)
-    stem = latin_slugify(path.stem, 60) or "image"
-    suffix = path.suffix.lower()[:6] if path.suffix else ".jpg"
+    stem = latin_slugify(path.stem, 40) or "image"
+    suffix = path.suffix.lower()
+    if suffix not in IMAGE_SUFFIXES:
+        suffix = ".bin"  # never served as a page (see serve_media)
     now = timezone.now()
-    return f"images/{now:%Y/%m}/{stem}-{secrets.token_hex(4)}{suffix}"
+    return f"images/{now:%Y/%m}/{stem}-{secrets.token_hex(12)}{suffix}"
 
 
 class Image(models.Model):
@@ -251,6 +261,7 @@ class Image(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("image")

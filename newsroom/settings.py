@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "articles.public.edition.LatinEditionMiddleware",
+    # Before anything looks a path or a filter up: NUL bytes get a 400 (see module).
+    "articles.public.bad_requests.RefuseBadAddressesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

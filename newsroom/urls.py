@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles.admin import uploads
+from articles.core.images import media_type
 from articles.public import preview
 
 urlpatterns = [
@@ -24,7 +26,20 @@ urlpatterns = [
 
 def serve_media(request, path):
     # MEDIA_ROOT is read per request, so a changed setting (as in tests) is honoured.
-    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    try:
+        response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    except (OSError, ValueError):  # a name too long for the disk, a NUL byte
+        raise Http404 from None
+    # Pictures go out as the type of their (checked) format; anything else, such
+    # as a file stored by an older version under its uploader's name, is a
+    # download that no browser renders: never HTML, SVG or script on our origin.
+    content_type = media_type(path)
+    response["Content-Type"] = content_type or "application/octet-stream"
+    if content_type is None:
+        response["Content-Disposition"] = "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 if settings.SERVE_MEDIA:
@@ -39,4 +54,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler400 = "articles.public.bad_requests.bad_request"
 handler404 = "articles.public.views.page_not_found"

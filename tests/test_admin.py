@@ -125,12 +125,22 @@ def test_editor_upload_needs_a_staff_login(client):
 
 def test_journalist_cannot_edit_someone_elses_story(client):
     author, other = make_journalist(), make_journalist()
-    story = make_story("Бөтен", created_by=other)
+    story = make_story("Бөтен", created_by=other, status=Status.PUBLISHED)
     client.force_login(author)
     response = client.get(reverse("admin:articles_story_change", args=[story.pk]))
-    # Journalists may read the story but get no form to change it.
+    # Journalists may read the desk's published work but get no form to change it.
     assert response.status_code == 200
     assert b'name="headline"' not in response.content
+
+
+def test_journalist_does_not_see_a_colleagues_draft(client):
+    author, other = make_journalist(), make_journalist()
+    story = make_story("Бөтен жоба", created_by=other)
+    client.force_login(author)
+    response = client.get(
+        reverse("admin:articles_story_change", args=[story.pk]), follow=True
+    )
+    assert "Бөтен жоба" not in response.content.decode()
 
 
 @pytest.mark.parametrize(

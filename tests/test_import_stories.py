@@ -348,6 +348,12 @@ def test_publish_needs_the_right_to_publish(tmp_path):
 class TestStoryFileUpload:
     url = staticmethod(lambda: reverse("admin:articles_import_stories"))
 
+    @pytest.fixture(autouse=True)
+    def _sections(self):
+        # Uploads in the admin use the newsroom's existing section and source.
+        make_category("Экономика", slug="ekonomika")
+        Source.objects.create(name="TuraNews", slug="turanews")
+
     def upload(self, client, user, *, publish=False, files=None):
         client.force_login(user)
         data = {

@@ -502,7 +502,8 @@ class TestPage:
             ("😀🇰🇿 Түркістан 👍", 1),
             # The form blanks control characters, but the escape code's letters
             # stick to the word: "31mтүркістан" is not a word of the story.
-            ("\x00\x01\x07\x1b[31mТүркістан\u202e", 0),
+            # (A NUL byte never reaches the page: see test_security_anonymous.)
+            ("\x01\x07\x1b[31mТүркістан\u202e", 0),
             ("\u00a0Түркістан\u00a0облысы", 1),
         ],
     )

@@ -109,8 +109,9 @@ class TestButtonsPerRole:
         assert "status-scheduled" in html
 
     def test_bulk_actions_offered_per_role(self, client):
-        make_story("Тізімде бір жаңалық")
-        client.force_login(make_journalist())
+        journalist = make_journalist()
+        make_story("Тізімде бір жаңалық", created_by=journalist)
+        client.force_login(journalist)
         html = client.get(reverse("admin:articles_story_changelist")).content.decode()
         assert 'value="submit_selected"' in html
         assert 'value="publish_selected"' not in html
@@ -148,11 +149,23 @@ class TestServerRefuses:
 
     def test_change_form_post_on_someone_elses_story(self, client):
         journalist = make_journalist()
-        story = make_story("Бөтен", created_by=make_journalist())
+        story = make_story(
+            "Бөтен", created_by=make_journalist(), status=Status.PUBLISHED
+        )
         client.force_login(journalist)
         response = client.post(change_url(story), form_data(story, headline="Менікі"))
         assert str(rules.ERROR_CANNOT_EDIT) in messages_of(response)
         assert Story.objects.get(pk=story.pk).headline == "Бөтен"
+
+    def test_change_form_post_on_a_colleagues_draft(self, client):
+        journalist = make_journalist()
+        story = make_story("Бөтен жоба", created_by=make_journalist())
+        client.force_login(journalist)
+        response = client.post(change_url(story), form_data(story, headline="Менікі"))
+        # Not there for them at all: the admin says no such story exists.
+        assert response.status_code == 302
+        assert not any("Бөтен" in text for text in messages_of(response))
+        assert Story.objects.get(pk=story.pk).headline == "Бөтен жоба"
 
     def test_crafted_post_to_the_transition_url(self, client):
         journalist = make_journalist()
@@ -201,25 +214,43 @@ class TestServerRefuses:
     def test_bulk_submit_refuses_other_peoples_stories_by_name(self, client):
         journalist = make_journalist()
         mine = make_story("Менікі", created_by=journalist)
-        theirs = make_story("Басқанікі", created_by=make_journalist())
+        # Published elsewhere: visible in the list, but not theirs to submit.
+        seen = make_story(
+            "Басқанікі", created_by=make_journalist(), status=Status.PUBLISHED
+        )
+        # A colleague's draft is not in their list: it is neither moved nor named.
+        hidden = make_story("Құпия жоба", created_by=make_journalist())
         client.force_login(journalist)
         response = client.post(
             reverse("admin:articles_story_changelist"),
-            {"action": "submit_selected", "_selected_action": [mine.pk, theirs.pk]},
+            {
+                "action": "submit_selected",
+                "_selected_action": [mine.pk, seen.pk, hidden.pk],
+            },
         )
         texts = messages_of(response)
         assert any("Басқанікі" in t for t in texts)
+        assert not any("Құпия" in t for t in texts)
         assert Story.objects.get(pk=mine.pk).status == Status.IN_REVIEW
-        assert Story.objects.get(pk=theirs.pk).status == Status.DRAFT
+        assert Story.objects.get(pk=seen.pk).status == Status.PUBLISHED
+        assert Story.objects.get(pk=hidden.pk).status == Status.DRAFT
 
     def test_tampered_urls(self, client):
         journalist = make_journalist()
         theirs = make_story("Бөтен жоба", created_by=make_journalist())
+        published = make_story(
+            "Бөтен жаңалық", created_by=make_journalist(), status=Status.PUBLISHED
+        )
         client.force_login(journalist)
+        response = client.post(
+            reverse("admin:articles_story_note", args=[published.pk]),
+            {"text": "сәлем"},
+        )
+        assert str(rules.ERROR_NOTE_NOT_ALLOWED) in messages_of(response)
         response = client.post(
             reverse("admin:articles_story_note", args=[theirs.pk]), {"text": "сәлем"}
         )
-        assert str(rules.ERROR_NOTE_NOT_ALLOWED) in messages_of(response)
+        assert response.status_code == 404
         assert not StoryNote.objects.exists()
         assert client.get(reverse("story_preview", args=[theirs.pk])).status_code == 403
         response = client.post(reverse("admin:articles_story_share", args=[theirs.pk]))

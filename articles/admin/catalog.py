@@ -1,12 +1,15 @@
 """The newsroom's catalogue in the admin: pictures, sections, sources, tags, authors."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.base import NewsroomAdmin
 from articles.core.images import check_image
 from articles.models import (
     Author,
@@ -15,28 +18,92 @@ from articles.models import (
     Source,
     Tag,
 )
+from articles.workflow import catalog
 
 URL_FIELD = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
 
-class ImageForm(forms.ModelForm):
+class PictureField(forms.ImageField):
+    """An image field that judges a file by its content, not by its name.
+
+    Django's own checks the name's extension; ours stores the picture under the
+    format Pillow finds inside it (see core.images), as every other path does.
+    """
+
+    default_validators = []
+
+
+def _checked(upload, current):
+    """Return a newly uploaded picture checked (and renamed after its format)."""
+    if upload and upload is not current and hasattr(upload, "content_type"):
+        return check_image(upload).content
+    return upload
+
+
+class VersionedForm(forms.ModelForm):
+    """A catalogue form carrying the version it was opened at (optimistic lock)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk is not None:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if self.instance.pk is None or self.user is None:
+            return cleaned
+        try:
+            # Runs inside the admin's transaction: the row stays locked until the
+            # save, so a second person saving the same version is refused here.
+            catalog.item_lock_for_edit(
+                obj=self.instance,
+                user=self.user,
+                expected_version=cleaned.get("expected_version"),
+            )
+        except PermissionDenied as error:
+            raise ValidationError(str(error)) from None
+        return cleaned
+
+
+class VersionedAdmin(NewsroomAdmin):
+    """Saves through the catalogue's service, with the user and the form's version."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        user = request.user
+
+        class BoundUserForm(form):  # type: ignore[valid-type, misc]
+            def __init__(self, *args, **kw):
+                super().__init__(*args, user=user, **kw)
+
+        return BoundUserForm
+
+    def save_model(self, request, obj, form, change):
+        # The change list's inline edits (a section's position) carry no version:
+        # they are made on the row as loaded for the save.
+        if "expected_version" in form.fields:
+            expected = form.cleaned_data.get("expected_version")
+        else:
+            expected = obj.version
+        catalog.item_save(obj=obj, user=request.user, expected_version=expected)
+
+
+class ImageForm(VersionedForm):
     class Meta:
         model = Image
         fields = ["file", "alt_text", "caption", "credit"]
+        field_classes = {"file": PictureField}
 
     def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if (
-            upload
-            and upload is not getattr(self.instance, "file", None)
-            and hasattr(upload, "content_type")
-        ):
-            return check_image(upload).content
-        return upload
+        return _checked(self.cleaned_data.get("file"), self.instance.file)
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(VersionedAdmin):
+    capability = "image"
     form = ImageForm
     list_display = ["thumbnail", "alt_text", "caption", "credit", "size", "created_at"]
     search_fields = ["alt_text", "caption", "credit"]
@@ -55,14 +122,38 @@ class ImageAdmin(admin.ModelAdmin):
     def size(self, obj):
         return f"{obj.width}×{obj.height}"
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        image = self.get_object(request, unquote(object_id))
+        if (
+            request.method == "GET"
+            and image is not None
+            and self.has_view_permission(request, image)
+            and not self.has_change_permission(request, image)
+        ):
+            # Say why the form is read-only, naming the story in the way.
+            reason = catalog.refusal(request.user, image)
+            self.message_user(request, str(reason), messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class CategoryForm(VersionedForm):
+    class Meta:
+        model = Category
+        fields = [
+            "name",
+            "name_ru",
+            "name_en",
+            "slug",
+            "description",
+            "position",
+            "parent",
+        ]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(VersionedAdmin):
+    capability = "category"
+    form = CategoryForm
     list_display = [
         "name",
         "name_ru",
@@ -85,8 +176,37 @@ class CategoryAdmin(admin.ModelAdmin):
         return obj.story_count
 
 
+def _https_urls(db_field, **kwargs):
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class SourceForm(VersionedForm):
+    class Meta:
+        formfield_callback = _https_urls
+        model = Source
+        fields = [
+            "name",
+            "slug",
+            "home_url",
+            "logo",
+            "description",
+            "attribution_kk",
+            "attribution_ru",
+            "attribution_en",
+            "is_own",
+        ]
+        field_classes = {"logo": PictureField}
+
+    def clean_logo(self):
+        return _checked(self.cleaned_data.get("logo"), self.instance.logo)
+
+
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(VersionedAdmin):
+    capability = "source"
+    form = SourceForm
     formfield_overrides = URL_FIELD  # type: ignore[assignment]
     list_display = ["name", "home_url", "is_own", "attribution_kk"]
     list_filter = ["is_own"]
@@ -95,7 +215,8 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(NewsroomAdmin):
+    capability = "tag"
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
@@ -103,8 +224,16 @@ class TagAdmin(admin.ModelAdmin):
         return {"slug": ["name"]}
 
 
+class AuthorForm(VersionedForm):
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "bio", "user"]
+
+
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(VersionedAdmin):
+    capability = "author"
+    form = AuthorForm
     list_display = ["name", "user"]
     search_fields = ["name"]
     autocomplete_fields = ["user"]

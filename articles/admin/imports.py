@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.base import NewsroomAdmin, has_right
 from articles.ingest.catalog import Catalog, importer_user
 from articles.ingest.catalog import may_publish_imports as _may_publish
 from articles.ingest.pipeline import story_import
@@ -87,7 +88,8 @@ class StoryFileUploadForm(forms.Form):
 def import_story_files(*, uploads, user, publish: bool) -> ImportSummary:
     """Import uploaded story files as user; each file is one item."""
     summary = ImportSummary()
-    catalog = Catalog()
+    # Sections, sources and the rest are created only if user may create them.
+    catalog = Catalog(user=user)
     for upload in uploads:
         if upload.size > MAX_FILE_BYTES:
             summary.fail(
@@ -105,7 +107,8 @@ def import_story_files(*, uploads, user, publish: bool) -> ImportSummary:
     return summary
 
 
-class ImportedItemAdmin(admin.ModelAdmin):
+class ImportedItemAdmin(NewsroomAdmin):
+    capability = "import"
     list_display = ["kind", "short_key", "story", "image", "imported_at"]
     list_filter = ["kind"]
     search_fields = ["key", "story__headline"]
@@ -136,7 +139,7 @@ class ImportedItemAdmin(admin.ModelAdmin):
     def upload_view(self, request):
         """Let journalists and editors import story files; chief editors may publish."""
         user = request.user
-        if not user.has_perm("articles.add_story"):
+        if not has_right(request, "import", "add"):
             raise PermissionDenied
         can_publish = _may_publish(user)
         summary = None
@@ -175,7 +178,8 @@ class ImportedItemAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/import_stories.html", context)
 
 
-class SourceFeedAdmin(admin.ModelAdmin):
+class SourceFeedAdmin(NewsroomAdmin):
+    capability = "feed"
     formfield_overrides = {
         models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
     }
@@ -218,7 +222,7 @@ class SourceFeedAdmin(admin.ModelAdmin):
     @admin.action(description=_("Poll selected feeds now"), permissions=["change"])
     def poll_now(self, request, queryset):
         user = importer_user()
-        catalog = Catalog()
+        catalog = Catalog(user=request.user)
         total = ImportSummary()
         for feed in queryset.select_related("source", "category"):
             total.merge(feed_ingest(feed=feed, user=user, catalog=catalog))

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.base import NewsroomAdmin
 from articles.models import Story, StoryRedirect
 
 ERROR_PATH_NOT_ABSOLUTE = _(
@@ -93,7 +94,8 @@ class StoryRedirectForm(forms.ModelForm):
 
 
 @admin.register(StoryRedirect)
-class StoryRedirectAdmin(admin.ModelAdmin):
+class StoryRedirectAdmin(NewsroomAdmin):
+    capability = "redirect"
     form = StoryRedirectForm
     list_display = ["old_path", "story", "story_address", "created_at"]
     list_select_related = ["story__category"]

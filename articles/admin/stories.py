@@ -5,13 +5,13 @@ from django.contrib.admin.views.main import ORDER_VAR
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.base import NewsroomAdmin, has_right
 from articles.admin.catalog import URL_FIELD
 from articles.admin.editor import EDITOR_WIDGETS
 from articles.admin.workflow import StoryAdminForm, TimingFilter, WorkflowAdminMixin
 from articles.core.latin import to_latin
 from articles.models import (
     Correction,
-    Status,
     Story,
     StoryEvent,
 )
@@ -42,7 +42,8 @@ class StoryEventInline(admin.TabularInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("articles.change_story")
+        # Workflow notes of a colleague's story are the desk's, not every reader's.
+        return has_right(request, "history", "view", obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -66,7 +67,8 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(Story)
-class StoryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class StoryAdmin(WorkflowAdminMixin, NewsroomAdmin):
+    capability = "story"
     form = StoryAdminForm
     formfield_overrides = {**URL_FIELD, **EDITOR_WIDGETS}  # type: ignore[dict-item]
     list_display = [
@@ -139,7 +141,10 @@ class StoryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("authors")
+        # Lists, change pages and autocomplete alike: a journalist sees their own
+        # stories and the published ones, never a colleague's draft.
+        stories = super().get_queryset(request).prefetch_related("authors")
+        return rules.visible_stories(request.user, stories)
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -156,21 +161,11 @@ class StoryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             fields.append("slug")
         return fields
 
-    def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return super().has_change_permission(request)
-        return rules.can_edit(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status == Status.PUBLISHED:
-            return False
-        return super().has_delete_permission(request, obj)
-
     def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_story")
+        return has_right(request, "story", "publish")
 
     def has_review_permission(self, request):
-        return request.user.has_perm("articles.review_story")
+        return has_right(request, "story", "review")
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):

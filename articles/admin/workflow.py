@@ -187,7 +187,13 @@ class WorkflowAdminMixin(DeskViewsMixin):
                 can_edit_story=rules.can_edit(user, obj),
                 can_preview=rules.can_preview(user, obj),
                 can_note=rules.can_note(user, obj),
-                notes=obj.notes.select_related("author"),
+                # Internal notes and the history of a colleague's story stay
+                # with its authors and the desk.
+                can_see_notes=rules.allowed(user, "note", "view", obj),
+                can_see_history=rules.allowed(user, "history", "view", obj),
+                notes=obj.notes.select_related("author")
+                if rules.allowed(user, "note", "view", obj)
+                else [],
                 newsroom_zone=clock.NEWSROOM_TZ.key,
                 published_local=obj.published_at
                 and clock.newsroom_time(obj.published_at),
@@ -278,7 +284,7 @@ class WorkflowAdminMixin(DeskViewsMixin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.has_perm("articles.publish_story"):
+        if not rules.allowed(request.user, "story", "publish"):
             # Placement on the front page is an editor's call.
             fields.append("featured")
         return fields

@@ -1,10 +1,17 @@
-"""Checking and cleaning uploaded pictures before anything is stored."""
+"""Checking and cleaning uploaded pictures before anything is stored.
+
+Every way a picture comes in (the admin's picture form, the story editor's upload,
+the importers, the demo) passes ``check_image``: the stored file is named after
+the format Pillow found inside it, never after the name it came with, so a GIF
+called ``report.html`` is stored and served as ``.gif``.
+"""
 
 from __future__ import annotations
 
 import io
 import warnings
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
@@ -31,15 +38,34 @@ ERROR_TOO_MANY_PIXELS = _(
 ERROR_TOO_SMALL = _("The picture is too small: at least %(min)s pixels on each side.")
 ERROR_EMPTY = _("The file is empty.")
 
+# The suffix each accepted format is stored under, and the type it is served as.
+FORMAT_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
+MEDIA_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+}
+
 EXIF_GPS_TAG = 0x8825
 EXIF_ORIENTATION_TAG = 0x0112
+
+
+def media_type(name: str) -> str | None:
+    """Return the type a stored file is served as: a picture's, or None."""
+    return MEDIA_TYPES.get(PurePosixPath(name).suffix.lower())
+
+
+class CheckedUpload(SimpleUploadedFile):
+    """The bytes of a picture check_image accepted, named after its real format."""
 
 
 @dataclass
 class CheckedImage:
     """A validated picture, ready to be stored."""
 
-    content: SimpleUploadedFile
+    content: CheckedUpload
     width: int
     height: int
     format: str
@@ -64,7 +90,10 @@ def _open_checked(data: bytes) -> PILImage.Image:
                         "limit": max_pixels // 1_000_000,
                     },
                 )
-            if image.format not in settings.IMAGE_ALLOWED_FORMATS:
+            if (
+                image.format not in settings.IMAGE_ALLOWED_FORMATS
+                or image.format not in FORMAT_SUFFIXES
+            ):
                 raise ValidationError(
                     ERROR_FORMAT, code="format", params={"format": image.format}
                 )
@@ -121,13 +150,26 @@ def check_image(upload: File[Any]) -> CheckedImage:
             ERROR_TOO_SMALL, code="too_small", params={"min": settings.IMAGE_MIN_SIDE}
         )
     content, image = _without_location(image, data, fmt)
-    name = getattr(upload, "name", "") or "image"
     return CheckedImage(
-        content=SimpleUploadedFile(name, content, content_type=PILImage.MIME[fmt]),
+        content=CheckedUpload(
+            stored_name(getattr(upload, "name", ""), fmt),
+            content,
+            content_type=PILImage.MIME[fmt],
+        ),
         width=image.width,
         height=image.height,
         format=fmt,
     )
+
+
+def stored_name(name: str, fmt: str) -> str:
+    """Return the name a picture is stored under: its stem, the format's suffix.
+
+    Every suffix of the name goes (a GIF sent as ``report.png.html`` is stored as
+    ``report.gif``), so nothing the uploader wrote decides how it is served.
+    """
+    stem = PurePosixPath((name or "").replace("\\", "/")).name.split(".")[0]
+    return f"{stem or 'image'}{FORMAT_SUFFIXES[fmt]}"
 
 
 def _without_location(

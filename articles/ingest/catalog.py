@@ -21,9 +21,29 @@ from articles.models import (
     Tag,
     unique_slug,
 )
-from articles.workflow import roles
+from articles.workflow import roles, rules
 
 ERROR_NO_USER = gettext_lazy("There is no user “%(username)s”.")
+
+
+ERROR_UNKNOWN_CATEGORY = gettext_lazy(
+    "There is no section “%(name)s”. Use an existing section, or ask a chief "
+    "editor to create this one first."
+)
+
+
+ERROR_UNKNOWN_SOURCE = gettext_lazy(
+    "There is no source “%(name)s”. Use an existing source, or ask a chief editor "
+    "to create this one first."
+)
+
+
+ERROR_UNKNOWN_AUTHOR = gettext_lazy(
+    "There is no author “%(name)s”. Ask a chief editor to create them first."
+)
+
+
+ERROR_UNKNOWN_TAG = gettext_lazy("There is no tag “%(name)s”.")
 
 
 IMPORTER_USERNAME = "importer"
@@ -76,11 +96,8 @@ def may_publish_imports(user) -> bool:
     Publishing unread copy in bulk is for chief editors: it takes both the right
     to publish and the dedicated right to import published stories.
     """
-    return (
-        user.is_active
-        and user.is_staff
-        and user.has_perm("articles.publish_story")
-        and user.has_perm("articles.import_published")
+    return rules.allowed(user, "story", "publish") and rules.allowed(
+        user, "import", "publish"
     )
 
 
@@ -90,10 +107,20 @@ class Catalog:
     Names match case-insensitively in any language (done in Python: SQLite folds
     only ASCII). Call ``forget`` after a rolled-back transaction, whose new rows
     are gone.
+
+    With a user (an upload in the admin), a name not found is created only when
+    the capability matrix lets that user add one: a journalist's story file may
+    only use the sections and sources that exist. Without one (the command line,
+    run by whoever runs the server) names are created as they come.
     """
 
-    def __init__(self):
+    def __init__(self, user=None):
+        self.user = user
         self.forget()
+
+    def _may_add(self, kind: str, error, name: str) -> None:
+        if self.user is not None and not rules.allowed(self.user, kind, "add"):
+            raise ItemError(error % {"name": name})
 
     def forget(self) -> None:
         self._categories: dict[str, Category] | None = None
@@ -140,6 +167,7 @@ class Catalog:
         found = self.find_category(name)
         if found is not None:
             return found
+        self._may_add("category", ERROR_UNKNOWN_CATEGORY, name)
         category = Category(name=name, parent=parent)
         if language == Language.RUSSIAN:
             category.name_ru = name
@@ -162,6 +190,7 @@ class Catalog:
                 self._sources.setdefault(source.slug, source)
         found = self._sources.get(_fold(name)) or self._sources.get(latin_slugify(name))
         if found is None:
+            self._may_add("source", ERROR_UNKNOWN_SOURCE, name)
             found = Source.objects.create(name=name)
             self._sources[_fold(name)] = found
         return found
@@ -180,6 +209,7 @@ class Catalog:
                 self._tags[tag.name] = tag
             for name in missing:
                 if name not in self._tags:
+                    self._may_add("tag", ERROR_UNKNOWN_TAG, name)
                     self._tags[name] = Tag.objects.create(name=name)
         return [self._tags[n] for n in wanted]
 
@@ -193,7 +223,10 @@ class Catalog:
                 raise ItemError(ERROR_NAME_TOO_LONG % {"name": name[:40]})
             if name not in self._authors:
                 author = Author.objects.filter(name=name).order_by("pk").first()
-                self._authors[name] = author or Author.objects.create(name=name)
+                if author is None:
+                    self._may_add("author", ERROR_UNKNOWN_AUTHOR, name)
+                    author = Author.objects.create(name=name)
+                self._authors[name] = author
             if self._authors[name] not in found:
                 found.append(self._authors[name])
         return found

@@ -110,9 +110,21 @@ class StoryItem:
         return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _without_nul(value: object) -> object:
+    # PostgreSQL can neither store nor look up a NUL byte, and no text needs one:
+    # a feed or an export carrying one loses the byte, not the story.
+    if type(value) is str:
+        return value.replace("\x00", "")
+    if type(value) in (list, tuple):
+        return type(value)(_without_nul(v) for v in value)  # type: ignore[call-arg, attr-defined]
+    return value
+
+
 def check_item(item: StoryItem) -> list[str]:
     """Tidy item in place and return warnings, or raise ItemError saying why it
     cannot be imported."""
+    for name, value in vars(item).items():
+        setattr(item, name, _without_nul(value))
     item.headline = " ".join(item.headline.split())
     if not item.headline:
         raise ItemError(ERROR_NO_HEADLINE)

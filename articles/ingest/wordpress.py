@@ -328,7 +328,7 @@ def _post(element, export, wp, user, media_dir, catalog, summary) -> None:
         return
     # The pictures a post brings are stored with it or not at all.
     with transaction.atomic():
-        images = InlineImages(export, media_dir, summary)
+        images = InlineImages(export, media_dir, summary, user=user)
         try:
             item = post_item(element, export, images)
         except ItemError as error:
@@ -336,7 +336,7 @@ def _post(element, export, wp, user, media_dir, catalog, summary) -> None:
             transaction.set_rollback(True)
             return
         item.hero_image = featured_image(
-            element, export, media_dir, item.where, summary
+            element, export, media_dir, item.where, summary, user=user
         )
         result = summary.add(story_import(item=item, user=user, catalog=catalog))
         if result.discard:

@@ -7,17 +7,17 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy
 
-from articles.core.images import check_image
 from articles.core.text import html_to_text
 from articles.ingest.catalog import key_for
 from articles.ingest.pictures import WARNING_FOREIGN_PICTURE
 from articles.ingest.wxr import _UPLOADS, Attachment, Export, _meta, _upload_path
 from articles.models import Image, ImportedItem, ImportKind
+from articles.workflow.catalog import image_create
 
 WARNING_NO_FILE = gettext_lazy(
     "featured image “%(url)s” is not among the local files; imported without it"
@@ -79,7 +79,7 @@ def _local_file(attachment: Attachment, media_dir: Path) -> Path | None:
 
 
 def featured_image(
-    element, export: Export, media_dir: Path | None, where: str, summary
+    element, export: Export, media_dir: Path | None, where: str, summary, *, user
 ) -> Image | None:
     """Return the post's featured picture, stored once, if its file is at hand."""
     wp = export.ns
@@ -103,6 +103,7 @@ def featured_image(
             path=path,
             alt=attachment.alt or attachment.title,
             attachment=attachment,
+            user=user,
         )
     except ValidationError as error:
         summary.warn(
@@ -118,21 +119,27 @@ def attachment_key(export: Export, attachment: Attachment) -> str:
 
 
 def store_image(
-    *, key: str, path: Path, alt: str, attachment: Attachment | None
+    *, key: str, path: Path, alt: str, attachment: Attachment | None, user
 ) -> Image:
-    """Store the picture at path as an Image, checked like every upload, once."""
+    """Store the picture at path as an Image, checked like every upload, once.
+
+    The file's name (``evil.html``) decides nothing: it is stored under the
+    format found inside it, or refused.
+    """
+    caption = html_to_text(attachment.caption) if attachment else ""
     try:
         with path.open("rb") as handle:
-            checked = check_image(File(handle, name=path.name))
+            image = image_create(
+                user=user,
+                upload=File(handle, name=path.name),
+                alt_text=" ".join(alt.split()) or path.stem,
+                caption=caption,
+                credit=html_to_text(attachment.credit) if attachment else "",
+            )
     except OSError as error:
         raise ValidationError(str(error.strerror or error)) from None
-    caption = html_to_text(attachment.caption) if attachment else ""
-    image = Image.objects.create(
-        file=checked.content,
-        alt_text=(" ".join(alt.split()) or path.stem)[:300],
-        caption=caption[:300],
-        credit=html_to_text(attachment.credit)[:150] if attachment else "",
-    )
+    except PermissionDenied as error:
+        raise ValidationError(str(error)) from None
     ImportedItem.objects.create(
         kind=ImportKind.WORDPRESS_ATTACHMENT, key=key, image=image
     )
@@ -164,7 +171,8 @@ class InlineImages:
     post's text has lost it (articles.ingest.pictures).
     """
 
-    def __init__(self, export: Export, media_dir: Path | None, summary):
+    def __init__(self, export: Export, media_dir: Path | None, summary, *, user):
+        self.user = user
         self.export = export
         self.media_dir = media_dir.resolve() if media_dir else None
         self.summary = summary
@@ -285,6 +293,7 @@ class InlineImages:
                     path=path,
                     alt=alt or (owner.alt or owner.title if owner else ""),
                     attachment=owner,
+                    user=self.user,
                 )
             except ValidationError as error:
                 reason = " ".join(error.messages)

@@ -7,6 +7,7 @@ The readers' site.
 - ``syndication``: outgoing RSS and Atom feeds; ``sitemaps``: sitemaps and robots;
 - ``preview``: staff previews and signed share links;
 - ``redirects``: old addresses answered with 301;
+- ``bad_requests``: addresses no page can mean (NUL bytes) answered with 400;
 - ``page_cache``: the anonymous page cache; ``reads``: "most read" counting;
 - ``urls`` (language-prefixed addresses) and ``root_urls`` (the rest).
 """

@@ -28,6 +28,9 @@ class OldAddressRedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
+        if "\x00" in request.path:
+            # PostgreSQL refuses a NUL byte in a query; no stored path has one.
+            return response
         story = shortlink_story(request) or old_path_story(request.path)
         if story is None:
             return response

@@ -7,6 +7,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from articles.core.sections import section_and_below
@@ -58,7 +59,10 @@ class LatestStoriesFeed(Feed):
         return _spelled(item, item.headline)
 
     def item_description(self, item):
-        return _spelled(item, item.dek or item.body_text[:400])
+        # RSS <description> and Atom <summary type="html"> hold HTML: the summary
+        # and the text's plain-text fallback are plain text, so they go in
+        # escaped, and a summary such as "<img onerror=…>" stays words.
+        return escape(_spelled(item, item.dek or item.body_text[:400]))
 
     def item_link(self, item):
         return item.get_absolute_url()

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from articles.core import cache as caching
-from articles.core.renditions import make_renditions, srcset
+from articles.core.renditions import srcset
 from articles.core.sections import SectionTree
 from articles.models import Rendition, active_language
 
@@ -24,12 +24,16 @@ NAV_TTL = 300
 
 
 def renditions_of(image) -> list[Rendition]:
-    """Return the renditions of image, loaded in bulk by the view when possible."""
+    """Return the renditions of image, loaded in bulk by the view when possible.
+
+    Only reads: renditions are made when a picture is stored, so a reader never
+    waits for a picture to be decoded. One without any yet (stored before they
+    were made at upload; ``manage.py make_renditions`` fills them in) is shown
+    from its original file.
+    """
     found = getattr(image, "rendition_list", None)
     if found is None:
         found = list(image.renditions.all())
-    if not found:
-        found = make_renditions(image)
         image.rendition_list = found
     return found
 

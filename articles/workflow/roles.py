@@ -4,41 +4,66 @@ from django.apps import apps as global_apps
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-JOURNALIST = "Journalist"
-EDITOR = "Editor"
-CHIEF_EDITOR = "Chief editor"
+from articles.workflow import rules
 
-_JOURNALIST_PERMS = [
-    "articles.view_story", "articles.add_story", "articles.change_story",
-    "articles.view_image", "articles.add_image", "articles.change_image",
-    "articles.view_tag", "articles.add_tag",
-    "articles.view_category", "articles.view_source", "articles.view_author",
-    "articles.view_storynote", "articles.add_storynote",
-]  # fmt: skip
-_EDITOR_PERMS = _JOURNALIST_PERMS + [
-    "articles.review_story", "articles.publish_story", "articles.edit_any_story",
-    "articles.change_tag", "articles.view_storyevent",
-    "articles.view_sourcefeed", "articles.view_storyredirect",
-]  # fmt: skip
-_CHIEF_PERMS = _EDITOR_PERMS + [
-    "articles.delete_story", "articles.delete_image", "articles.delete_tag",
-    "articles.add_category", "articles.change_category", "articles.delete_category",
-    "articles.add_source", "articles.change_source", "articles.delete_source",
-    "articles.add_author", "articles.change_author", "articles.delete_author",
-    "accounts.view_user", "accounts.add_user", "accounts.change_user",
-    "auth.view_group",
-    "articles.add_sourcefeed", "articles.change_sourcefeed",
-    "articles.delete_sourcefeed", "articles.import_published",
-    "articles.add_storyredirect", "articles.change_storyredirect",
-    "articles.delete_storyredirect",
-    "articles.view_apikey", "articles.add_apikey", "articles.change_apikey",
-    "articles.delete_apikey",
-]  # fmt: skip
+JOURNALIST = rules.ROLE_GROUPS[rules.JOURNALIST]
+EDITOR = rules.ROLE_GROUPS[rules.EDITOR]
+CHIEF_EDITOR = rules.ROLE_GROUPS[rules.CHIEF_EDITOR]
+
+# The models behind the matrix's objects: each object's view, add, change and
+# delete rights are the model's Django permissions.
+MODELS = {
+    "story": "story",
+    "image": "image",
+    "category": "category",
+    "source": "source",
+    "author": "author",
+    "tag": "tag",
+    "redirect": "storyredirect",
+    "feed": "sourcefeed",
+}
+# The Django permissions that go with each capability, so that what the admin
+# checks on its own (which sections a user sees, autocomplete) agrees with the
+# matrix in workflow.rules. Capabilities without an entry are workflow rights.
+PERMISSIONS: dict[tuple[str, str], list[str]] = {
+    **{
+        (kind, action): [f"articles.{action}_{model}"]
+        for kind, model in MODELS.items()
+        for action in ("view", "add", "change", "delete")
+    },
+    ("story", "review"): ["articles.review_story"],
+    ("story", "publish"): ["articles.publish_story"],
+    ("note", "view"): ["articles.view_storynote"],
+    ("note", "add"): ["articles.add_storynote"],
+    ("history", "view"): ["articles.view_storyevent"],
+    ("import", "publish"): ["articles.import_published"],
+    ("import", "view"): ["articles.view_importeditem"],
+    ("import", "delete"): ["articles.delete_importeditem"],
+    ("user", "view"): ["accounts.view_user", "auth.view_group"],
+    ("user", "add"): ["accounts.add_user"],
+    ("user", "change"): ["accounts.change_user"],
+    ("user", "delete"): ["accounts.delete_user"],
+}
+# Held by those who may change any story, not only their own.
+ANY_SCOPE_PERMISSIONS = {("story", "change"): ["articles.edit_any_story"]}
+
+
+def role_permissions(role: str) -> list[str]:
+    """Return the Django permissions the matrix gives role, sorted."""
+    index = rules.ROLES.index(role)
+    codes = set()
+    for cell, scopes in rules.CAPABILITIES.items():
+        granted = scopes[index]
+        if granted is None:
+            continue
+        codes.update(PERMISSIONS.get(cell, []))
+        if granted == rules.ANY:
+            codes.update(ANY_SCOPE_PERMISSIONS.get(cell, []))
+    return sorted(codes)
+
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    JOURNALIST: _JOURNALIST_PERMS,
-    EDITOR: _EDITOR_PERMS,
-    CHIEF_EDITOR: _CHIEF_PERMS,
+    group: role_permissions(role) for role, group in rules.ROLE_GROUPS.items()
 }
 
 

@@ -38,6 +38,7 @@ from articles.workflow.rules import (
     ERROR_NOT_ALLOWED,
     ERROR_NOTE_EMPTY,
     ERROR_NOTE_NOT_ALLOWED,
+    ERROR_NOTE_NUL,
     ERROR_NOTE_REQUIRED,
     ERROR_TIME_IN_PAST,
     ERROR_TIME_REQUIRED,
@@ -89,7 +90,7 @@ def story_transition(
         act = ACTIONS[action]
     except KeyError:
         raise ValidationError(_("Unknown action.")) from None
-    note = (note or "").strip()
+    note = clean_note(note)
     with transaction.atomic():
         story, state, now = _lock_for_move(act, story_id=story_id, user=user)
         if act.note_required and not note:
@@ -118,6 +119,14 @@ def story_transition(
         if notify:
             transaction.on_commit(lambda: notifications.story_moved(event_id=event.pk))
     return story
+
+
+def clean_note(text: str) -> str:
+    """Return a note trimmed; refuse one with a NUL byte (no database stores it)."""
+    text = (text or "").strip()
+    if "\x00" in text:
+        raise ValidationError(ERROR_NOTE_NUL, code="nul")
+    return text
 
 
 def story_publish_imported(
@@ -319,10 +328,10 @@ def story_store_content(*, story: Story, old_address: str = "") -> None:
 
 def story_add_note(*, story_id: int, user: User, text: str) -> StoryNote:
     """Add a note to a story's internal thread."""
-    text = (text or "").strip()
     story = Story.objects.get(pk=story_id)
     if not can_note(user, story):
         raise PermissionDenied(ERROR_NOTE_NOT_ALLOWED)
+    text = clean_note(text)
     if not text:
         raise ValidationError(ERROR_NOTE_EMPTY, code="empty")
     note = StoryNote(story=story, author=user, text=text, created_at=timezone.now())

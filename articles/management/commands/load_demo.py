@@ -21,14 +21,13 @@ from articles.ingest.demo.pictures import draw_picture
 from articles.models import (
     Author,
     Category,
-    Image,
     Source,
     Story,
     StoryEvent,
     Tag,
 )
 from articles.search import index as search_index
-from articles.workflow import roles, services
+from articles.workflow import catalog, roles, services
 from articles.workflow.rules import must_use_two_factor
 
 ACCOUNTS = [
@@ -170,15 +169,14 @@ class Command(LocalizedCommand):
         data = draw_picture(
             spec.get("motif", "steppe"), spec.get("hue", 200), item["key"]
         )
-        image = Image(
+        # Stored like any upload: checked, with its renditions made now.
+        return catalog.image_create(
+            user=user,
+            upload=SimpleUploadedFile(f"{item['key']}.jpg", data, "image/jpeg"),
             alt_text=spec["alt"],
             caption=spec.get("caption", ""),
             credit=spec.get("credit", ""),
-            uploaded_by=user,
         )
-        image.file = SimpleUploadedFile(f"{item['key']}.jpg", data, "image/jpeg")
-        image.save()
-        return image
 
     @staticmethod
     def _body(item):

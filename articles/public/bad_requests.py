@@ -1,0 +1,47 @@
+"""Addresses no page can mean, answered with 400 before any view or query sees them.
+
+A NUL byte cannot be stored in PostgreSQL, nor looked up: the database driver
+refuses the query outright. No address, slug, filter or search of the site can
+contain one, so a request that carries one in its path or query string is refused
+here, in every language, for the public site and the admin alike.
+"""
+
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+ERROR_BAD_ADDRESS = _(
+    "This address contains a character no page of the site can have. Check the "
+    "link or type the address again."
+)
+
+
+def has_nul(request) -> bool:
+    """Return whether the request's path or query string carries a NUL byte."""
+    if "\x00" in request.path:
+        return True
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    )
+
+
+class RefuseBadAddressesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if has_nul(request):
+            return bad_request(request, None, message=ERROR_BAD_ADDRESS)
+        return self.get_response(request)
+
+
+def bad_request(request, exception=None, *, message=None):
+    """Render the 400 page (Django's handler400) with a message readers can act on."""
+    response = render(
+        request,
+        "400.html",
+        {"message": message or ERROR_BAD_ADDRESS},
+        status=400,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
