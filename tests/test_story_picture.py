@@ -81,7 +81,7 @@ def test_cards_show_the_picture_of_the_text(client, picture):
     for address in (url("home"), url("category", slug="qala")):
         html = client.get(address).content.decode()
         card = re.search(
-            r'<article class="card[^"]*">(?:(?!</article>).)*'
+            r'<article class="card[^"]*"[^>]*>(?:(?!</article>).)*'
             + re.escape(story.headline),
             html,
             re.S,

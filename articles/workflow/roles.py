@@ -21,6 +21,7 @@ MODELS = {
     "tag": "tag",
     "redirect": "storyredirect",
     "feed": "sourcefeed",
+    "apikey": "apikey",
 }
 # The Django permissions that go with each capability, so that what the admin
 # checks on its own (which sections a user sees, autocomplete) agrees with the

@@ -161,6 +161,11 @@ CAPABILITIES: dict[tuple[str, str], tuple[str | None, ...]] = {
     ("import", "publish"):   (__,     __,            __,    ANY,  ANY),
     ("import", "view"):      (__,     __,            __,    __,   ANY),
     ("import", "delete"):    (__,     __,            __,    __,   ANY),
+    # Partners' keys to the read API.
+    ("apikey", "view"):      (__,     __,            __,    ANY,  ANY),
+    ("apikey", "add"):       (__,     __,            __,    ANY,  ANY),
+    ("apikey", "change"):    (__,     __,            __,    ANY,  ANY),
+    ("apikey", "delete"):    (__,     __,            __,    ANY,  ANY),
     # Staff accounts (a role is given by its group).
     ("user", "view"):        (__,     __,            __,    ANY,  ANY),
     ("user", "add"):         (__,     __,            __,    ANY,  ANY),
