@@ -15,6 +15,24 @@ from articles.models import (
     Source,
     Tag,
 )
+from articles.workflow.services import catalog_purge
+
+
+class PurgeOnChange:
+    """Purge the public pages that show an item once it is saved or deleted."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        catalog_purge(items=[obj])
+
+    def delete_model(self, request, obj):
+        catalog_purge(items=[obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        catalog_purge(items=list(queryset))
+        super().delete_queryset(request, queryset)
+
 
 URL_FIELD = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
@@ -62,7 +80,7 @@ class ImageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(PurgeOnChange, admin.ModelAdmin):
     list_display = [
         "name",
         "name_ru",
@@ -86,7 +104,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(PurgeOnChange, admin.ModelAdmin):
     formfield_overrides = URL_FIELD
     list_display = ["name", "home_url", "is_own", "attribution_kk"]
     list_filter = ["is_own"]
@@ -95,7 +113,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(PurgeOnChange, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
@@ -104,7 +122,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(PurgeOnChange, admin.ModelAdmin):
     list_display = ["name", "user"]
     search_fields = ["name"]
     autocomplete_fields = ["user"]

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Language, Story, StoryRedirect
-from articles.public.page_cache import public_page
+from articles.public.page_cache import public_page, show
+from articles.public.reads import mark_read
 from articles.public.views import (
     attach_renditions,
     language,
@@ -103,7 +104,9 @@ def story_detail(request, category, slug):
         raise Http404
     if story.language != language() or story.category.slug != category:
         return redirect(story.get_absolute_url(), permanent=True)
-    return story_page(request, story)
+    response = story_page(request, story)
+    mark_read(response, story.pk)
+    return response
 
 
 def story_page(request, story):
@@ -113,6 +116,14 @@ def story_page(request, story):
     corrections = list(story.corrections.order_by("created_at"))
     versions, related = _neighbours(story)
     attach_renditions([story, *related])
+    show(
+        request,
+        f"section-{story.category_id}",
+        *([f"source-{story.source_id}"] if story.source_id else []),
+        *(f"author-{a.pk}" for a in authors),
+        *(f"tag-{t.pk}" for t in tags),
+        stories=[story, *related, *versions.values()],
+    )
     crumbs = [
         (story.category.display_name, story.category.get_absolute_url()),
         (story.headline, None),
@@ -135,9 +146,7 @@ def story_page(request, story):
         json_ld=news_article_ld(request, story, authors, corrections, canonical),
         share=share_links(canonical, story.headline),
     )
-    response = render(request, "articles/story_detail.html", context)
-    response.read_story_id = story.pk
-    return response
+    return render(request, "articles/story_detail.html", context)
 
 
 def _image_ld(request, image):

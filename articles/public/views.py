@@ -1,4 +1,4 @@
-"""TODO"""
+"""The readers' site: front page, section, source, tag, author and archive lists."""
 
 import calendar
 from collections import defaultdict
@@ -29,7 +29,7 @@ from articles.models import (
     day_start,
 )
 from articles.public import reads
-from articles.public.page_cache import public_page
+from articles.public.page_cache import public_page, show
 
 PAGE_SIZE = 20
 
@@ -161,13 +161,17 @@ def story_list(request, stories, *, title, description="", breadcrumbs=(), **ext
             "number": page.number,
         }
         context["canonical"] += f"?page={page.number}"
-    rail = (
+    rail = list(
         Story.objects.published()
         .in_language(language())
         .select_related("category")
         .only("headline", "slug", "language", "published_at", "category__slug")
         .order_by("-published_at")[:RAIL_SIZE]
     )
+    most_read = list(reads.most_read(language()))
+    # The rails follow new stories within the cache's lifetime; a change to a
+    # story they show purges the page at once.
+    show(request, stories=[*stories, *rail, *most_read])
     return render(
         request,
         "articles/story_list.html",
@@ -176,8 +180,8 @@ def story_list(request, stories, *, title, description="", breadcrumbs=(), **ext
             "heading": title,
             "page": page,
             "stories": stories,
-            "rail_latest": list(rail),
-            "most_read": list(reads.most_read(language())),
+            "rail_latest": rail,
+            "most_read": most_read,
             **extra,
         },
     )
@@ -212,7 +216,10 @@ def home(request):
         if by_category.get(category.pk):
             sections.append({"category": category, "stories": by_category[category.pk]})
     most_read = list(reads.most_read(lang))
-    attach_renditions([*latest, *(s for b in sections for s in b["stories"])])
+    shown = [*latest, *(s for b in sections for s in b["stories"])]
+    show(request, "front", f"lang-{lang}", stories=[*shown, *most_read])
+    show(request, *(f"section-{b['category'].pk}" for b in sections))
+    attach_renditions(shown)
     context = page_context(
         request,
         title=settings.NEWSROOM_SITE_NAME,
@@ -240,6 +247,7 @@ def home(request):
 @public_page
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
+    show(request, f"section-{category.pk}", f"section-{category.pk}-list")
     return story_list(
         request,
         public_stories().filter(category=category),
@@ -256,6 +264,7 @@ def category_detail(request, slug):
 @public_page
 def source_detail(request, slug):
     source = get_object_or_404(Source, slug=slug)
+    show(request, f"source-{source.pk}", f"source-{source.pk}-list")
     return story_list(
         request,
         public_stories().filter(source=source),
@@ -271,6 +280,7 @@ def source_detail(request, slug):
 @public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    show(request, f"tag-{tag.pk}", f"tag-{tag.pk}-list")
     return story_list(
         request,
         public_stories().filter(tags=tag),
@@ -284,6 +294,7 @@ def tag_detail(request, slug):
 @public_page
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
+    show(request, f"author-{author.pk}", f"author-{author.pk}-list")
     return story_list(
         request,
         public_stories().filter(authors=author),
@@ -312,6 +323,7 @@ def archive(request, year, month=None, day=None):
     stories = public_stories().filter(
         published_at__gte=day_start(start_day), published_at__lt=day_start(end_day)
     )
+    show(request, f"lang-{language()}")
     year_label = str(year)
     crumbs = [(_("Archive"), None)]
     if day is not None:
@@ -374,6 +386,7 @@ def corrections(request):
         .order_by("-created_at", "-id")
     )
     page = CappedPaginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    show(request, "corrections", stories=[note.story for note in page.object_list])
     context = page_context(
         request,
         title=_("Corrections"),

@@ -12,12 +12,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
-from articles.core import cache as caching
 from articles.core.clock import newsroom_time
 from articles.core.text import html_to_text
 from articles.models import Author, Category, Image, Source, Story, Tag
 from articles.workflow.rules import ERROR_CANNOT_EDIT, can_edit
-from articles.workflow.services import story_lock_for_edit
+from articles.workflow.services import public_lists, story_lock_for_edit, story_purge
 
 ERROR_WRONG_VERSION = _("That version does not belong to this story.")
 ERROR_CANNOT_VIEW = _("You may not see the versions of this story.")
@@ -138,6 +137,7 @@ def story_restore_version(*, story_id: int, user, version_id: int) -> Story:
             story = story_lock_for_edit(
                 story_id=story.pk, user=user, expected_version=story.version
             )
+            shown_before = public_lists(story)
             for name in RESTORED_FIELDS:
                 attname = Story._meta.get_field(name).attname
                 value = old.get(attname, getattr(story, attname))
@@ -160,5 +160,5 @@ def story_restore_version(*, story_id: int, user, version_id: int) -> Story:
                 % {"when": when.strftime("%d.%m.%Y %H:%M")}
             )
         if story.is_public:
-            transaction.on_commit(caching.purge_public)
+            story_purge(story_id=story.pk, shown_before=shown_before)
     return story

@@ -5,10 +5,11 @@ Every rule about who may do what to a story lives here; views, admin and templat
 ask this module (``available_actions``, ``can_edit``) and call ``story_transition``.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,7 @@ def story_transition(
         # no longer scheduled, and can no longer be rescheduled.
         now = timezone.now()
         state = state_of(story, now)
+        shown_before = public_lists(story)
         if state not in act.sources:
             raise ValidationError(
                 ERROR_WRONG_STATE,
@@ -118,7 +120,9 @@ def story_transition(
             Correction.objects.create(
                 story=story, note=note, created_by=user, created_at=now
             )
-        transaction.on_commit(caching.purge_public)
+        if from_status == Status.PUBLISHED or act.target == Status.PUBLISHED:
+            extra = {"corrections"} if act.name in ("correct", "unpublish") else set()
+            story_purge(story_id=story.pk, shown_before=shown_before, extra=extra)
         if notify:
             transaction.on_commit(lambda: notifications.story_moved(event_id=event.pk))
     return story
@@ -157,6 +161,7 @@ def story_publish_imported(
                 params={"status": story.get_status_display(), "action": act.label},
             )
         from_status = story.status
+        shown_before = public_lists(story)
         story.status = act.target
         story.published_at = published_at
         story.version += 1
@@ -170,7 +175,7 @@ def story_publish_imported(
             note=(note or "").strip(),
             created_at=timezone.now(),
         )
-        transaction.on_commit(caching.purge_public)
+        story_purge(story_id=story.pk, shown_before=shown_before)
     return story
 
 
@@ -244,6 +249,7 @@ def story_save(*, story: Story, user, expected_version: int | None = None) -> St
         stored = story_lock_for_edit(
             story_id=story.pk, user=user, expected_version=expected_version
         )
+        shown_before = public_lists(stored)
         # Status and publication time belong to story_transition, never to a form.
         story.status = stored.status
         story.published_at = stored.published_at
@@ -251,8 +257,51 @@ def story_save(*, story: Story, user, expected_version: int | None = None) -> St
         story.version = stored.version + 1
         story.save()
         if stored.is_public:
-            transaction.on_commit(caching.purge_public)
+            story_purge(story_id=story.pk, shown_before=shown_before)
     return story
+
+
+def public_lists(story: Story) -> set[str]:
+    """Return the keys of the public lists the story is in now (none if hidden)."""
+    return caching.story_memberships(story) if story.is_public else set()
+
+
+def story_purge(
+    *, story_id: int, shown_before: set[str], extra: Iterable[str] = ()
+) -> None:
+    """Once committed, purge the pages that show the story or gained or lost it.
+
+    A page showing the story carries its key; the lists it joined or left (its
+    section, source, authors, tags, language, the feeds) are compared before and
+    after, so an edit that moves nothing purges only the pages that show it.
+    """
+
+    def purge():
+        story = Story.objects.filter(pk=story_id).first()
+        shown_after = public_lists(story) if story is not None else set()
+        keys = {caching.story_key(story_id), "feeds", *extra}
+        caching.purge_public(keys | (shown_before ^ shown_after))
+
+    transaction.on_commit(purge)
+
+
+CATALOG_KEYS = {
+    "category": ("section-{}", "section-{}-list", "nav", "feeds"),
+    "source": ("source-{}", "source-{}-list", "feeds"),
+    "author": ("author-{}", "author-{}-list"),
+    "tag": ("tag-{}", "tag-{}-list"),
+}
+
+
+def catalog_purge(*, items: Iterable[models.Model]) -> None:
+    """Once committed, purge the pages that show these sections, sources, authors
+    or tags (after they were saved or deleted)."""
+    keys = set()
+    for item in items:
+        names = CATALOG_KEYS.get(item._meta.model_name, ())
+        keys.update(name.format(item.pk) for name in names)
+    if keys:
+        caching.purge_on_commit(keys)
 
 
 def story_add_note(*, story_id: int, user, text: str) -> StoryNote:
