@@ -39,7 +39,17 @@ MAX_PURGES_CHECKED = 50
 def snapshot() -> tuple[int, float | None]:
     """Return the purge counter and the next scheduled publication, in one read."""
     found = cache.get_many([SEQUENCE_KEY, NEXT_SCHEDULED_KEY])
-    return found.get(SEQUENCE_KEY) or 0, found.get(NEXT_SCHEDULED_KEY)
+    return found.get(SEQUENCE_KEY) or start_sequence(), found.get(NEXT_SCHEDULED_KEY)
+
+
+def start_sequence() -> int:
+    """Start the purge counter (an empty cache) from the clock; return it.
+
+    Pages remember the counter they were rendered at; starting from the clock
+    puts it above any a page kept from before could remember.
+    """
+    cache.add(SEQUENCE_KEY, time.time_ns() // 1000, None)
+    return cache.get(SEQUENCE_KEY) or 0
 
 
 def generation(now: datetime | None = None) -> int:
@@ -91,9 +101,9 @@ def purge_public(keys: Iterable[str] | None = None) -> None:
     try:
         sequence = cache.incr(SEQUENCE_KEY)
     except ValueError:
-        # First purge, or the counter was lost: a new counter from the clock is
-        # above any a page could remember, so every page becomes stale.
-        sequence = time.time_ns() // 1000
+        # The counter was lost (or the cache is down): which purges a kept page
+        # missed is unknown, so every page becomes stale.
+        sequence = start_sequence() + 1
         cache.set(SEQUENCE_KEY, sequence, None)
         keys = frozenset({EVERYTHING})
     cache.set(PURGE_KEY.format(sequence), keys, PUBLIC_TTL * 2)

@@ -117,7 +117,7 @@ class CachedPageMiddleware:
             # The counter is read before the page is rendered: a purge that lands
             # while it renders leaves the page stale at once.
             sequence = caching.check_schedule(
-                found.get(caching.SEQUENCE_KEY) or 0,
+                found.get(caching.SEQUENCE_KEY) or caching.start_sequence(),
                 found.get(caching.NEXT_SCHEDULED_KEY),
             )
             stored = found.get(key)
