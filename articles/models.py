@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_ckeditor_5.fields import CKEditor5Field
 
+from articles.core.paths import public_path
 from articles.core.text import (
     SLUG_MAX_LENGTH,
     html_to_text,
@@ -102,7 +103,7 @@ class Category(LocalizedNameMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return public_path("articles:category", slug=self.slug)
 
 
 class Source(models.Model):
@@ -150,7 +151,7 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:source", kwargs={"slug": self.slug})
+        return public_path("articles:source", slug=self.slug)
 
     def attribution(self, language: str) -> str:
         return getattr(self, f"attribution_{language}", "") or self.name
@@ -175,7 +176,7 @@ class Tag(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return public_path("articles:tag", slug=self.slug)
 
 
 class Author(models.Model):
@@ -207,7 +208,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return public_path("articles:author", slug=self.slug)
 
 
 def image_upload_to(instance, filename):
@@ -423,11 +424,9 @@ class Story(models.Model):
             self._remember_old_url(old_url)
 
     def get_absolute_url(self):
-        with translation.override(self.language):
-            return reverse(
-                "articles:story",
-                kwargs={"category": self.category.slug, "slug": self.slug},
-            )
+        return public_path(
+            "articles:story", self.language, category=self.category.slug, slug=self.slug
+        )
 
     def _public_url_in_database(self) -> str:
         """Return the stored address of a story readers have seen, if any."""

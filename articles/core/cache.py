@@ -28,6 +28,9 @@ from django.db import transaction
 from django.utils import timezone
 
 PUBLIC_TTL = 300
+# The section links of the header and footer, per language (templatetags).
+NAV_KEY = "newsroom:nav:{language}"
+LANGUAGES = ("kk", "ru", "en")
 EVERYTHING = "all"
 SEQUENCE_KEY = "newsroom:purge:seq"
 PURGE_KEY = "newsroom:purge:{}"
@@ -89,6 +92,21 @@ def is_fresh(sequence: int, keys: Iterable[str], current: int) -> bool:
     )
 
 
+def fragment(key: str, ttl: int, build):
+    """Return a value shared by many pages, rebuilt when a purge names its keys.
+
+    build() returns (keys, value); the value is kept for at most ttl seconds.
+    """
+    found = cache.get_many([key, SEQUENCE_KEY])
+    current = found.get(SEQUENCE_KEY) or start_sequence()
+    stored = found.get(key)
+    if stored is not None and is_fresh(stored[0], stored[1], current):
+        return stored[2]
+    keys, value = build()
+    cache.set(key, (current, frozenset(keys), value), ttl)
+    return value
+
+
 def purge_public(keys: Iterable[str] | None = None) -> None:
     """Make stale every cached public page that shows one of keys (None: all).
 
@@ -107,6 +125,8 @@ def purge_public(keys: Iterable[str] | None = None) -> None:
         cache.set(SEQUENCE_KEY, sequence, None)
         keys = frozenset({EVERYTHING})
     cache.set(PURGE_KEY.format(sequence), keys, PUBLIC_TTL * 2)
+    if keys & {"nav", EVERYTHING}:
+        cache.delete_many([NAV_KEY.format(language=code) for code in LANGUAGES])
     # A change may have scheduled a story, moved or cancelled one: look again now,
     # so that pages kept from before are purged when the new time comes.
     cache.delete(NEXT_SCHEDULED_KEY)

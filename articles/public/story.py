@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, CharField, DateTimeField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -11,7 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import Language, Story, StoryRedirect
+from articles.models import (
+    Author,
+    Correction,
+    Language,
+    Story,
+    StoryRedirect,
+    Tag,
+)
 from articles.public.page_cache import public_page, show
 from articles.public.reads import mark_read
 from articles.public.views import (
@@ -109,11 +116,40 @@ def story_detail(request, category, slug):
     return response
 
 
+def attachments(story) -> tuple[list[Author], list[Tag], list[Correction]]:
+    """Return the story's authors, tags and corrections, in one query."""
+    text, when = CharField(), DateTimeField()
+    authors = (
+        Author.objects.filter(stories=story)
+        .order_by()
+        .values_list(Value("a", text), "pk", "name", "slug", Value(None, when))
+    )
+    tags = (
+        Tag.objects.filter(stories=story)
+        .order_by()
+        .values_list(Value("t", text), "pk", "name", "slug", Value(None, when))
+    )
+    notes = (
+        Correction.objects.filter(story=story)
+        .order_by()
+        .values_list(Value("c", text), "pk", "note", Value("", text), "created_at")
+    )
+    found = {"a": [], "t": [], "c": []}
+    for kind, pk, name, slug, created_at in authors.union(tags, notes, all=True):
+        if kind == "c":
+            found[kind].append(Correction(pk=pk, note=name, created_at=created_at))
+        else:
+            model = Author if kind == "a" else Tag
+            found[kind].append(model(pk=pk, name=name, slug=slug))
+    found["a"].sort(key=lambda a: (a.name, a.pk))
+    found["t"].sort(key=lambda t: (t.name, t.pk))
+    found["c"].sort(key=lambda c: (c.created_at, c.pk))
+    return found["a"], found["t"], found["c"]
+
+
 def story_page(request, story):
     """Render a story as readers see it (previews of drafts use it too)."""
-    authors = list(story.authors.all())
-    tags = list(story.tags.all())
-    corrections = list(story.corrections.order_by("created_at"))
+    authors, tags, corrections = attachments(story)
     versions, related = _neighbours(story)
     attach_renditions([story, *related])
     show(

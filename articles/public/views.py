@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from articles.core import cache as caching
 from articles.models import (
     CALENDAR_YEARS,
     Author,
@@ -147,6 +148,32 @@ class CappedPaginator(Paginator):
         return self.object_list[: self.per_page * self.MAX_PAGES].count()
 
 
+RAILS_KEY = "newsroom:rails:{}"
+RAILS_TTL = 60
+
+
+def side_rails(lang: str) -> tuple[list[Story], list[Story]]:
+    """Return the latest and most read stories of a language, shared by every list.
+
+    Kept in the cache for a minute, and rebuilt at once when a story of the
+    language is published, withdrawn or edited.
+    """
+
+    def build():
+        rail = list(
+            Story.objects.published()
+            .in_language(lang)
+            .select_related("category")
+            .only("headline", "slug", "language", "published_at", "category__slug")
+            .order_by("-published_at")[:RAIL_SIZE]
+        )
+        most_read = list(reads.most_read(lang))
+        keys = {f"lang-{lang}", *(f"story-{s.pk}" for s in [*rail, *most_read])}
+        return keys, (rail, most_read)
+
+    return caching.fragment(RAILS_KEY.format(lang), RAILS_TTL, build)
+
+
 def story_list(request, stories, *, title, description="", breadcrumbs=(), **extra):
     """Render one page of a list of stories."""
     page = CappedPaginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -161,14 +188,7 @@ def story_list(request, stories, *, title, description="", breadcrumbs=(), **ext
             "number": page.number,
         }
         context["canonical"] += f"?page={page.number}"
-    rail = list(
-        Story.objects.published()
-        .in_language(language())
-        .select_related("category")
-        .only("headline", "slug", "language", "published_at", "category__slug")
-        .order_by("-published_at")[:RAIL_SIZE]
-    )
-    most_read = list(reads.most_read(language()))
+    rail, most_read = side_rails(language())
     # The rails follow new stories within the cache's lifetime; a change to a
     # story they show purges the page at once.
     show(request, stories=[*stories, *rail, *most_read])

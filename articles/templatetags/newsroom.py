@@ -11,13 +11,12 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from articles.core import cache as caching
+from articles.core.cache import NAV_KEY
 from articles.core.renditions import make_renditions, srcset
 from articles.models import Category, Rendition
 
 register = template.Library()
 
-NAV_KEY = "newsroom:nav:{generation}"
 NAV_TTL = 300
 
 
@@ -74,15 +73,39 @@ def ld_json(data):
     return mark_safe(text)  # noqa: S308 - escaped above for the script context
 
 
-@register.simple_tag
-def nav_categories():
-    """Return the top-level sections for the header, cached per generation."""
-    key = NAV_KEY.format(generation=caching.generation())
+@register.simple_tag(takes_context=True)
+def section_links(context, mark_current=True):
+    """Return the <li> links to the top-level sections, built once per language.
+
+    The list is kept in the cache until a section changes (``nav`` purges it):
+    building fifty links with reverse() and a template loop cost more than the
+    rest of a story page.
+    """
+    language = (get_language() or "kk")[:2]
+    key = NAV_KEY.format(language=language)
     rows = cache.get(key)
     if rows is None:
-        rows = list(Category.objects.filter(parent__isnull=True))
+        rows = [
+            (c.pk, escape(c.get_absolute_url()), escape(c.display_name))
+            for c in Category.objects.filter(parent__isnull=True)
+        ]
         cache.set(key, rows, NAV_TTL)
-    return rows
+    here = context.get("category")
+    story = context.get("story")
+    page = getattr(here, "pk", None) if mark_current else None
+    within = set()
+    if mark_current and story is not None and getattr(story, "category_id", None):
+        within = {story.category_id, story.category.parent_id}
+    links = []
+    for pk, url, name in rows:
+        if pk == page:
+            current = ' aria-current="page"'
+        elif pk in within:
+            current = ' aria-current="true"'
+        else:
+            current = ""
+        links.append(f'<li><a href="{url}"{current}>{name}</a></li>')
+    return mark_safe("".join(links))  # noqa: S308 - every part escaped above
 
 
 @register.simple_tag(takes_context=True)
