@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Case, CharField, DateTimeField, Q, Value, When
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -118,16 +119,18 @@ def story_detail(request, category, slug):
 
 def attachments(story) -> tuple[list[Author], list[Tag], list[Correction]]:
     """Return the story's authors, tags and corrections, in one query."""
+    # Typed NULLs: PostgreSQL matches the columns of a UNION by type.
     text, when = CharField(), DateTimeField()
+    no_time = Cast(Value(None), when)
     authors = (
         Author.objects.filter(stories=story)
         .order_by()
-        .values_list(Value("a", text), "pk", "name", "slug", Value(None, when))
+        .values_list(Value("a", text), "pk", "name", "slug", no_time)
     )
     tags = (
         Tag.objects.filter(stories=story)
         .order_by()
-        .values_list(Value("t", text), "pk", "name", "slug", Value(None, when))
+        .values_list(Value("t", text), "pk", "name", "slug", no_time)
     )
     notes = (
         Correction.objects.filter(story=story)

@@ -41,6 +41,11 @@ HOME_LATEST = 13
 BLOCK_SIZE = 4
 
 
+# The front page has a block for each of the first sections (by position) that
+# has recent stories; the others are one click away in the navigation.
+HOME_SECTIONS = 10
+
+
 RAIL_SIZE = 8
 
 
@@ -216,9 +221,13 @@ def home(request):
     if featured is not None:
         latest.remove(featured)
         latest.insert(0, featured)
+    candidates = list(Category.objects.filter(parent__isnull=True))[: 2 * HOME_SECTIONS]
     ranked = (
         public_stories()
-        .filter(category__parent__isnull=True, published_at__gte=recent_cutoff(lang))
+        .filter(
+            category__in=[c.pk for c in candidates],
+            published_at__gte=recent_cutoff(lang),
+        )
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -232,8 +241,8 @@ def home(request):
     for story in ranked:
         by_category[story.category_id].append(story)
     sections = []
-    for category in Category.objects.filter(parent__isnull=True):
-        if by_category.get(category.pk):
+    for category in candidates:
+        if by_category.get(category.pk) and len(sections) < HOME_SECTIONS:
             sections.append({"category": category, "stories": by_category[category.pk]})
     most_read = list(reads.most_read(lang))
     shown = [*latest, *(s for b in sections for s in b["stories"])]
