@@ -204,6 +204,11 @@ def main() -> None:
     parser.add_argument("--urls", type=Path, required=True, help="story addresses")
     parser.add_argument("--redis", help="also measure Newsroom with this REDIS_URL")
     parser.add_argument("--no-simulation", action="store_true")
+    parser.add_argument(
+        "--hits-only",
+        action="store_true",
+        help="only cached pages against hello world, alternating, three rounds",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -224,6 +229,8 @@ def main() -> None:
     }
     ours, theirs = newsroom_targets(args.urls), wagtail_targets()
     python = Path(sys.executable)
+    if args.hits_only:
+        return hits_against_hello(python, newsroom, base, ours)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     load = os.getloadavg()[0]
     columns = {}
@@ -293,6 +300,35 @@ def main() -> None:
             cwd=ROOT,
             check=True,
         )
+
+
+def hits_against_hello(python, newsroom, base, ours) -> None:
+    """Alternate hello world and cached Newsroom pages, so both meet the same load."""
+    rounds = []
+    for _ in range(3):
+        hello = measure(
+            PEER_VENV / "bin" / "python",
+            "baselinesite:application",
+            PEERS / "baseline",
+            base,
+            {"hello world": "/hello/"},
+        )["hello world"]
+        cached = measure(
+            python,
+            "newsroom.wsgi",
+            ROOT,
+            newsroom,
+            {name: ours[name] for name in ("front page", "story, one", "RSS")},
+        )
+        rounds.append((float(hello["rps"]), cached))
+    print("| round | hello world | front page | % | one story | % | RSS | % |")
+    print("|---|---|---|---|---|---|---|---|")
+    for n, (hello, cached) in enumerate(rounds, 1):
+        cells = []
+        for name in ("front page", "story, one", "RSS"):
+            rps = float(cached[name]["rps"])
+            cells += [f"{rps:.0f}", f"{100 * rps / hello:.0f} %"]
+        print(f"| {n} | {hello:.0f} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -247,6 +247,9 @@ NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "TuraNews")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 # Whole public pages are cached for anonymous readers; off only to measure or debug.
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
+# Reads gathered in each process for a second before they reach the embedded cache
+# (off in tests, which count them at once).
+NEWSROOM_READS_GATHERED = env_bool("NEWSROOM_READS_GATHERED", default=True)
 # How long a public page may be kept (here and, as s-maxage, by an edge cache).
 NEWSROOM_PUBLIC_TTL = int(os.environ.get("NEWSROOM_PUBLIC_TTL", "300"))
 # Varnish servers to purge by key when something readers see changes (none: none).

@@ -30,6 +30,11 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _reads_counted_at_once(settings):
+    settings.NEWSROOM_READS_GATHERED = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

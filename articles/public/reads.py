@@ -11,15 +11,23 @@ Every step is atomic on the shared cache, so reads counted by any process, at th
 same moment or before a worker restarts, all reach the database once: counters
 are incremented in place, a story waiting to be written sits in a pending set,
 and the writer takes a counter and resets it in one step (Redis GETDEL, a
-diskcache pop). With the cache unreachable, each read is written straight to the
+diskcache pop). With Redis each read is one round trip; with the embedded cache a
+process gathers its reads for a second and passes them on in one write (see
+DiskStore). With the cache unreachable, each read is written straight to the
 database.
 """
 
+import atexit
+import logging
+import os
+import threading
 import time
+from collections import Counter
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
@@ -32,11 +40,14 @@ from articles.models import Story, StoryReads
 
 FLUSH_EVERY = 25
 FLUSH_SECONDS = 300
+# How long the embedded cache's reads wait in the process before they are shared.
+BUFFER_SECONDS = 1.0
 MOST_READ_DAYS = 7
 READ_HEADER = "X-Newsroom-Read"
 COUNTER_KEY = "newsroom:reads:{}"
 PENDING = "newsroom-reads-pending"
 CACHE_ERRORS = (OSError, ValueError, *redis_errors())
+logger = logging.getLogger("articles.reads")
 
 
 class ReadCountMiddleware:
@@ -88,24 +99,72 @@ class RedisStore:
 
 
 class DiskStore:
-    """Counters in diskcache, the pending set in a diskcache Index beside it."""
+    """Counters in diskcache, the pending set in a diskcache Index beside it.
+
+    SQLite takes one writer at a time, so reads are first gathered in the
+    process and added to the shared counters once a second (``add``/``push``),
+    by a thread of the process and when it exits: a read costs no write, and a
+    worker stopped or restarted takes its reads to the shared cache first.
+    """
 
     def __init__(self, backend):
         self.backend = backend
         self.index = backend.index(PENDING)
+        self.started = {}
+        self.gathered = Counter()
+        self.lock = threading.Lock()
+        self.pusher_pid = None
 
-    def count(self, story_id: int, now: float) -> tuple[int, float]:
-        count = self.backend.incr(COUNTER_KEY.format(story_id), default=0)
-        started = self.index.setdefault(story_id, now)
-        return count, started
+    def count(self, story_id: int, now: float, reads: int = 1) -> tuple[int, float]:
+        count = self.backend.incr(COUNTER_KEY.format(story_id), reads, default=0)
+        if count == reads:  # the first reads of a batch: mark the story pending
+            self.index[story_id] = now
+            self.started[story_id] = now
+        elif story_id not in self.started:
+            if len(self.started) > 10_000:  # batches other processes wrote
+                self.started.clear()
+            self.started[story_id] = self.index.get(story_id, now)
+        return count, self.started[story_id]
+
+    def add(self, story_id: int) -> None:
+        with self.lock:
+            self.gathered[story_id] += 1
+        if self.pusher_pid != os.getpid():
+            self.pusher_pid = os.getpid()
+            threading.Thread(target=self.push_every_second, daemon=True).start()
+            atexit.register(self.push)
+
+    def push(self) -> list[tuple[int, int, float]]:
+        """Add the reads gathered here to the shared counters."""
+        with self.lock:
+            gathered, self.gathered = self.gathered, Counter()
+        now = time.time()
+        return [
+            (story_id, *self.count(story_id, now, reads))
+            for story_id, reads in gathered.items()
+        ]
+
+    def push_every_second(self) -> None:
+        while True:
+            time.sleep(BUFFER_SECONDS)
+            try:
+                for story_id, count, started in self.push():
+                    if count >= FLUSH_EVERY or time.time() - started >= FLUSH_SECONDS:
+                        flush(story_id)
+            except Exception:  # noqa: BLE001 - a reader's count must never kill it
+                logger.exception("Could not pass on the reads of this process.")
+            finally:
+                close_old_connections()
 
     def take(self, story_id: int) -> int:
+        self.started.pop(story_id, None)
         return int(self.backend.pop(COUNTER_KEY.format(story_id)) or 0)
 
     def unmark(self, story_id: int) -> None:
         self.index.pop(story_id, None)
 
     def pending(self) -> list[int]:
+        self.push()
         return list(self.index.keys())
 
 
@@ -155,6 +214,10 @@ def store():
 def record_read(story_id: int) -> None:
     """Count one read of a public story."""
     now = time.time()
+    found = store()
+    if isinstance(found, DiskStore) and settings.NEWSROOM_READS_GATHERED:
+        found.add(story_id)
+        return
     counted = _attempt(lambda s: s.count(story_id, now))
     if counted is None:
         write(story_id, 1)  # no cache to gather reads in: write this one now
