@@ -8,12 +8,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_ckeditor_5.fields import CKEditor5Field
 
 from articles.core.latin import LATIN_TAG, validate_overrides
+from articles.core.paths import public_path
 from articles.core.text import (
     SLUG_MAX_LENGTH,
     html_to_text,
@@ -112,7 +112,7 @@ class Category(LocalizedNameMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return public_path("articles:category", slug=self.slug)
 
 
 class Source(models.Model):
@@ -161,7 +161,7 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:source", kwargs={"slug": self.slug})
+        return public_path("articles:source", slug=self.slug)
 
     def attribution(self, language: str) -> str:
         return getattr(self, f"attribution_{language}", "") or self.name
@@ -186,7 +186,7 @@ class Tag(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return public_path("articles:tag", slug=self.slug)
 
 
 class Author(models.Model):
@@ -219,7 +219,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return public_path("articles:author", slug=self.slug)
 
 
 # Suffixes a stored picture may have; check_image names every file after its format.
@@ -472,11 +472,9 @@ class Story(models.Model):
         if language == Language.KAZAKH and translation.get_language() == LATIN_TAG:
             # Within the Latin-script edition, its Kazakh stories link to it.
             language = LATIN_TAG
-        with translation.override(language):
-            return reverse(
-                "articles:story",
-                kwargs={"category": self.category.slug, "slug": self.slug},
-            )
+        return public_path(
+            "articles:story", language, category=self.category.slug, slug=self.slug
+        )
 
     def attribution(self) -> str:
         return self.source.attribution(self.language) if self.source else ""

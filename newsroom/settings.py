@@ -1,8 +1,9 @@
 """
 Newsroom settings, read from the environment.
 
-With nothing set the site runs on the embedded default: a SQLite file, a local-memory
-cache and media on disk. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
+With nothing set the site runs on the embedded default: a SQLite file, a SQLite-backed
+cache in the var folder shared by every process, and media on disk. DATABASE_URL and
+REDIS_URL switch to PostgreSQL and Redis.
 NEWSROOM_PRODUCTION=1 turns on the hardened production mode, which refuses to start
 without a real SECRET_KEY and passes ``check --deploy``.
 """
@@ -10,6 +11,7 @@ without a real SECRET_KEY and passes ``check --deploy``.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -84,7 +86,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: counts story reads whether the page came from the cache or not.
+    "articles.public.reads.ReadCountMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Serves cached pages to anonymous readers before any other work is done.
+    "articles.public.page_cache.CachedPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.headers.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -146,19 +152,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME")}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# One cache for every process of the site (web workers, commands, the scheduler), so
+# a withdrawal or an import reaches every reader at once. Both backends fail open: a
+# cache that is down costs speed, never a page.
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "articles.core.cache_backends.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
         }
     }
 else:
+    # SQLite-backed and shared through the var folder: no server to run.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsroom",
+            "BACKEND": "articles.core.cache_backends.FailOpenDiskCache",
+            "LOCATION": os.environ.get("NEWSROOM_CACHE_DIR", str(VAR_DIR / "cache")),
+            "SHARDS": 4,
+            "OPTIONS": {"disk_min_file_size": 2**20, "size_limit": 2**30},
         }
     }
 
@@ -329,6 +341,13 @@ NEWSROOM_SHARE_LINK_SECONDS = 3 * 24 * 3600
 # reader's address in (e.g. HTTP_X_REAL_IP; empty: the connection's address).
 NEWSROOM_API_RATE = int(os.environ.get("NEWSROOM_API_RATE", "120"))
 NEWSROOM_API_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_API_CLIENT_IP_HEADER", "")
+# Reads gathered in each process for a second before they reach the embedded cache
+# (off in tests, which count them at once).
+NEWSROOM_READS_GATHERED = env_bool("NEWSROOM_READS_GATHERED", default=True)
+# How long a public page may be kept (here and, as s-maxage, by an edge cache).
+NEWSROOM_PUBLIC_TTL = int(os.environ.get("NEWSROOM_PUBLIC_TTL", "300"))
+# Varnish servers to purge by key when something readers see changes (none: none).
+NEWSROOM_VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS", [])
 
 # Images: what an upload may be. Checked with Pillow before anything is stored.
 IMAGE_ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")

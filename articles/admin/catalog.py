@@ -19,6 +19,24 @@ from articles.models import (
     Tag,
 )
 from articles.workflow import catalog
+from articles.workflow.services import catalog_purge
+
+
+class PurgeOnChange:
+    """Purge the public pages that show an item once it is saved or deleted."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        catalog_purge(items=[obj])
+
+    def delete_model(self, request, obj):
+        catalog_purge(items=[obj])
+        super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request, queryset):
+        catalog_purge(items=list(queryset))
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+
 
 URL_FIELD = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
@@ -151,7 +169,7 @@ class CategoryForm(VersionedForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(VersionedAdmin):
+class CategoryAdmin(PurgeOnChange, VersionedAdmin):
     capability = "category"
     form = CategoryForm
     list_display = [
@@ -204,7 +222,7 @@ class SourceForm(VersionedForm):
 
 
 @admin.register(Source)
-class SourceAdmin(VersionedAdmin):
+class SourceAdmin(PurgeOnChange, VersionedAdmin):
     capability = "source"
     form = SourceForm
     formfield_overrides = URL_FIELD  # type: ignore[assignment]
@@ -215,7 +233,7 @@ class SourceAdmin(VersionedAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(NewsroomAdmin):
+class TagAdmin(PurgeOnChange, NewsroomAdmin):
     capability = "tag"
     list_display = ["name", "slug"]
     search_fields = ["name"]
@@ -231,7 +249,7 @@ class AuthorForm(VersionedForm):
 
 
 @admin.register(Author)
-class AuthorAdmin(VersionedAdmin):
+class AuthorAdmin(PurgeOnChange, VersionedAdmin):
     capability = "author"
     form = AuthorForm
     list_display = ["name", "user"]

@@ -1,44 +1,148 @@
 """
-Cache of what readers see.
+Cache of what readers see, purged by key.
 
-Every cached public page is keyed by one generation number; any editorial change
-bumps it, so a withdrawn story leaves every cached page at once. No cached page lives
-past the next scheduled publication, so a story due at 09:00 appears at 09:00.
+Every cached public page names the keys of what it shows: its stories
+(``story-12``), sections, sources, authors and tags (``section-3``; their lists
+``section-3-list``), the language's lists (``lang-kk``), the front page
+(``front``), the feeds and sitemaps (``feeds``) and the navigation (``nav``). An
+editorial change purges only its own keys, here and at the edge (Varnish, see
+``articles.core.edge``).
+
+Purges are a short numbered log in the shared cache: one counter, one entry per
+purge naming its keys. A page remembers the counter as it was before it was
+rendered; it is fresh while no purge since then names one of its keys. So a hit
+costs one read when nothing was purged since, and one more small read otherwise,
+and a page rendered while an editor saved is never kept past that save.
+
+No cached page lives past the next scheduled publication: crossing it purges
+everything, so a story due at 09:00 appears at 09:00.
 """
 
 import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 PUBLIC_TTL = 300
-GENERATION_KEY = "newsroom:public:generation"
+# The section links of the header and footer, per language (templatetags).
+NAV_KEY = "newsroom:nav:{language}"
+LANGUAGES = ("kk", "ru", "en")
+EVERYTHING = "all"
+SEQUENCE_KEY = "newsroom:purge:seq"
+PURGE_KEY = "newsroom:purge:{}"
 NEXT_SCHEDULED_KEY = "newsroom:public:next-scheduled"
+# A page older than this many purges is simply treated as stale.
+MAX_PURGES_CHECKED = 50
+
+
+def snapshot() -> tuple[int, float | None]:
+    """Return the purge counter and the next scheduled publication, in one read."""
+    found = cache.get_many([SEQUENCE_KEY, NEXT_SCHEDULED_KEY])
+    return found.get(SEQUENCE_KEY) or start_sequence(), found.get(NEXT_SCHEDULED_KEY)
+
+
+def start_sequence() -> int:
+    """Start the purge counter (an empty cache) from the clock; return it.
+
+    Pages remember the counter they were rendered at; starting from the clock
+    puts it above any a page kept from before could remember.
+    """
+    cache.add(SEQUENCE_KEY, time.time_ns() // 1000, None)
+    return cache.get(SEQUENCE_KEY) or 0
 
 
 def generation(now: datetime | None = None) -> int:
-    """Return the current generation of public pages.
+    """Return the purge counter, purging everything first if a story fell due."""
+    sequence, due = snapshot()
+    return check_schedule(sequence, due, now)
 
-    Crossing a scheduled publication time starts a new generation, so no page
-    cached before 09:00 is served at 09:00, whatever clock the cache runs on.
+
+def check_schedule(
+    sequence: int, due: float | None, now: datetime | None = None
+) -> int:
+    """Purge everything once the next scheduled story is due; return the counter."""
+    now = now or timezone.now()
+    if due is None:  # forgotten since the last change: look it up again
+        found = next_scheduled(now)
+        due = found.timestamp() if found else 0
+    if due and due <= now.timestamp():
+        # Only the first process to see it purges; the others read the new counter.
+        if cache.add(f"{NEXT_SCHEDULED_KEY}:{due}", 1, PUBLIC_TTL):
+            purge_public()
+        return cache.get(SEQUENCE_KEY) or 0
+    return sequence
+
+
+def is_fresh(sequence: int, keys: Iterable[str], current: int) -> bool:
+    """Return whether a page stored at purge counter sequence is still fresh."""
+    if sequence == current:
+        return True
+    if current < sequence or current - sequence > MAX_PURGES_CHECKED:
+        return False
+    names = [PURGE_KEY.format(n) for n in range(sequence + 1, current + 1)]
+    purges = cache.get_many(names)
+    if len(purges) != len(names):  # expired, evicted or being written: play safe
+        return False
+    keys = set(keys)
+    return not any(
+        EVERYTHING in purged or not keys.isdisjoint(purged)
+        for purged in purges.values()
+    )
+
+
+def fragment(key: str, ttl: int, build: Callable[[], tuple[set[str], Any]]) -> Any:
+    """Return a value shared by many pages, rebuilt when a purge names its keys.
+
+    build() returns (keys, value); the value is kept for at most ttl seconds.
     """
-    stored = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY])
-    value = stored.get(GENERATION_KEY)
-    due = stored.get(NEXT_SCHEDULED_KEY)
-    if due and due <= (now or timezone.now()).timestamp():
-        purge_public()
-        value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        value = cache.get(GENERATION_KEY) or time.time_ns()
+    found = cache.get_many([key, SEQUENCE_KEY])
+    current = found.get(SEQUENCE_KEY) or start_sequence()
+    stored = found.get(key)
+    if stored is not None and is_fresh(stored[0], stored[1], current):
+        return stored[2]
+    keys, value = build()
+    cache.set(key, (current, frozenset(keys), value), ttl)
     return value
 
 
-def purge_public() -> None:
-    """Make every cached public page stale (after any change readers could see)."""
-    cache.set(GENERATION_KEY, time.time_ns(), None)
+def purge_public(keys: Iterable[str] | None = None) -> None:
+    """Make stale every cached public page that shows one of keys (None: all).
+
+    Run it after the change is committed (``purge_on_commit``): a page rendered
+    from the old data in the meantime is then never kept.
+    """
+    keys = frozenset(keys) if keys is not None else frozenset({EVERYTHING})
+    if not keys:
+        return
+    try:
+        sequence = cache.incr(SEQUENCE_KEY)
+    except ValueError:
+        # The counter was lost (or the cache is down): which purges a kept page
+        # missed is unknown, so every page becomes stale.
+        sequence = start_sequence() + 1
+        cache.set(SEQUENCE_KEY, sequence, None)
+        keys = frozenset({EVERYTHING})
+    cache.set(PURGE_KEY.format(sequence), keys, PUBLIC_TTL * 2)
+    if keys & {"nav", EVERYTHING}:
+        cache.delete_many([NAV_KEY.format(language=code) for code in LANGUAGES])
+    # A change may have scheduled a story, moved or cancelled one: look again now,
+    # so that pages kept from before are purged when the new time comes.
     cache.delete(NEXT_SCHEDULED_KEY)
+    next_scheduled()
+    from articles.core import edge
+
+    edge.purge(keys)
+
+
+def purge_on_commit(keys: Iterable[str] | None = None) -> None:
+    """Purge keys once the current transaction commits (at once outside one)."""
+    keys = None if keys is None else frozenset(keys)
+    transaction.on_commit(lambda: purge_public(keys))
 
 
 def next_scheduled(now: datetime | None = None) -> datetime | None:
@@ -62,7 +166,45 @@ def next_scheduled(now: datetime | None = None) -> datetime | None:
 def public_ttl(now: datetime | None = None) -> int:
     """Return how long a public page may be cached from now, in seconds."""
     now = now or timezone.now()
+    longest = getattr(settings, "NEWSROOM_PUBLIC_TTL", PUBLIC_TTL)
     due = next_scheduled(now)
     if due is None:
-        return PUBLIC_TTL
-    return max(0, min(PUBLIC_TTL, int((due - now).total_seconds())))
+        return longest
+    return max(0, min(longest, int((due - now).total_seconds())))
+
+
+# Keys: what a page shows, and what a change touches.
+
+
+def story_key(story_id: int) -> str:
+    return f"story-{story_id}"
+
+
+def listed_in(
+    *,
+    language: str,
+    category_id: int | None,
+    source_id: int | None = None,
+    author_ids: Iterable[int] = (),
+    tag_ids: Iterable[int] = (),
+) -> set[str]:
+    """Return the keys of every list a public story appears in."""
+    keys = {f"lang-{language}", "feeds"}
+    if category_id:
+        keys.add(f"section-{category_id}-list")
+    if source_id:
+        keys.add(f"source-{source_id}-list")
+    keys.update(f"author-{pk}-list" for pk in author_ids)
+    keys.update(f"tag-{pk}-list" for pk in tag_ids)
+    return keys
+
+
+def story_memberships(story: Any) -> set[str]:
+    """Return the list keys of a saved story, reading its authors and tags."""
+    return listed_in(
+        language=story.language,
+        category_id=story.category_id,
+        source_id=story.source_id,
+        author_ids=story.authors.values_list("pk", flat=True),
+        tag_ids=story.tags.values_list("pk", flat=True),
+    )

@@ -13,6 +13,7 @@ import io
 import logging
 import re
 import secrets
+from collections.abc import Iterable
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -43,10 +44,14 @@ def _encode(picture: PILImage.Image, fmt: str) -> bytes:
     out = io.BytesIO()
     if fmt == Rendition.Format.JPEG:
         picture.convert("RGB").save(
-            out, "JPEG", quality=QUALITY[fmt], optimize=True, progressive=True
+            out,
+            "JPEG",
+            quality=QUALITY[Rendition.Format(fmt)],
+            optimize=True,
+            progressive=True,
         )
     else:
-        picture.save(out, "WEBP", quality=QUALITY[fmt], method=4)
+        picture.save(out, "WEBP", quality=QUALITY[Rendition.Format(fmt)], method=4)
     return out.getvalue()
 
 
@@ -55,7 +60,9 @@ def has_private_name(rendition: Rendition) -> bool:
     return bool(PRIVATE_NAME.match(rendition.file.name or ""))
 
 
-def delete_renditions(image: Image, renditions=None) -> None:
+def delete_renditions(
+    image: Image, renditions: Iterable[Rendition] | None = None
+) -> None:
     """Delete renditions of image (all by default), their files included."""
     for rendition in list(image.renditions.all() if renditions is None else renditions):
         rendition.file.delete(save=False)
@@ -81,7 +88,7 @@ def make_renditions(image: Image) -> list[Rendition]:
     if missing:
         try:
             with image.file.open("rb") as handle:
-                original = PILImage.open(handle)
+                original: PILImage.Image = PILImage.open(handle)
                 original.load()
         except (OSError, ValueError):
             log.warning("Image %s cannot be read for renditions", image.pk)
@@ -121,7 +128,7 @@ def make_renditions(image: Image) -> list[Rendition]:
     return sorted(existing.values(), key=lambda r: r.width)
 
 
-def srcset(renditions, fmt: str) -> str:
+def srcset(renditions: Iterable[Rendition], fmt: str) -> str:
     """Return a srcset attribute value for the renditions of one format."""
     return ", ".join(
         f"{r.file.url} {r.width}w"

@@ -1,4 +1,14 @@
-"""Whole-page cache of the public site for anonymous readers (see caching.py)."""
+"""
+Whole-page cache of the public site for anonymous readers, and its HTTP headers.
+
+``public_page`` marks a view's answers as public: it adds ``Cache-Control`` for
+browsers and shared caches, ``ETag``, ``Last-Modified`` and the keys of what the
+page shows (``xkey`` for Varnish, ``Surrogate-Key`` for other CDNs). Views name
+those keys with ``show``. ``CachedPageMiddleware``, first in the stack, keeps such
+answers in the shared cache and serves them to the next anonymous reader before
+the rest of the middleware and URL resolution run; see ``articles.core.cache``
+for how a page goes stale.
+"""
 
 import hashlib
 from functools import wraps
@@ -6,81 +16,182 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from articles.core import cache as caching
-from articles.public import edition, reads
 
-KEY = "newsroom:page:{generation}:{digest}"
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
-CACHED_PARAMETERS = {"page", "p"}
+PAGE_KEY = "newsroom:page:{}"
+KEY_HEADERS = ("xkey", "Surrogate-Key")
+CACHED_PARAMETERS = frozenset({"page", "p"})
+STALE_WHILE_REVALIDATE = 30
+STALE_IF_ERROR = 24 * 3600
+# Headers that belong to one answer, never to a copy served to someone else.
+PRIVATE_HEADERS = frozenset({"set-cookie", "date"})
+NOT_MODIFIED_HEADERS = (
+    "ETag", "Last-Modified", "Cache-Control", "Vary", "Expires", *KEY_HEADERS
+)  # fmt: skip
 
 
-def _key(request) -> str:
-    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return KEY.format(generation=caching.generation(), digest=digest)
-
-
-def _cacheable(request) -> bool:
-    # A session cookie may mean a signed-in editor: serve them fresh pages. Odd
-    # query strings are not cached, so nobody can fill the cache with junk keys.
-    return (
-        settings.NEWSROOM_PAGE_CACHE
-        and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and set(request.GET) <= CACHED_PARAMETERS
-    )
+def show(request, *keys: str, stories=()) -> None:
+    """Note that the page being built shows these keys and these stories."""
+    found = getattr(request, "public_keys", None)
+    if found is None:
+        found = request.public_keys = set()
+    found.update(keys)
+    found.update(caching.story_key(s.pk) for s in stories if s is not None)
 
 
 def public_page(view):
-    """Serve a public view from the cache to anonymous readers, and count reads."""
+    """Mark a view's successful answers as public pages, cacheable by key."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable(request):
-            response = view(request, *args, **kwargs)
-            _count(response)
-            return response
-        key = _key(request)
-        stored = cache.get(key)
-        if stored is not None:
-            response = HttpResponse(stored["content"], status=stored["status"])
-            for name, value in stored["headers"].items():
-                response[name] = value
-            response.read_story_id = stored["story_id"]
-            response.latin_spelled = True
-            _count(response)
-            return response
+        request.public_keys = {"nav"}
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response.render()
-        # The Latin edition is kept spelled, so a cached page costs no spelling.
-        edition.spell_response(response)
-        _count(response)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and (not response.cookies)
-        ):
-            ttl = caching.public_ttl()
-            if ttl > 0:
-                cache.set(
-                    key,
-                    {
-                        "content": response.content,
-                        "status": response.status_code,
-                        "headers": {
-                            h: response[h] for h in KEPT_HEADERS if h in response
-                        },
-                        "story_id": getattr(response, "read_story_id", None),
-                    },
-                    ttl,
-                )
+        if response.status_code == 200 and not response.streaming:
+            mark_public(response, request.public_keys)
         return response
 
     return wrapper
 
 
-def _count(response) -> None:
-    story_id = getattr(response, "read_story_id", None)
-    if story_id and response.status_code == 200:
-        reads.record_read(story_id)
+def public_feed(view):
+    """Mark a feed or sitemap: a public page purged with every publication."""
+
+    @wraps(view)
+    def listed(request, *args, **kwargs):
+        show(request, "feeds")
+        return view(request, *args, **kwargs)
+
+    return public_page(listed)
+
+
+def mark_public(response, keys) -> None:
+    """Add the edge-cache headers of a public page."""
+    ttl = caching.public_ttl()
+    response["Cache-Control"] = (
+        f"public, max-age=0, s-maxage={ttl}, "
+        f"stale-while-revalidate={STALE_WHILE_REVALIDATE}, "
+        f"stale-if-error={STALE_IF_ERROR}"
+    )
+    value = " ".join(sorted(keys))
+    for name in KEY_HEADERS:
+        response[name] = value
+    response["ETag"] = quote_etag(hashlib.md5(response.content).hexdigest())  # noqa: S324
+    response["Last-Modified"] = http_date()
+
+
+def cacheable_request(request) -> bool:
+    # A session cookie may mean a signed-in editor: serve them fresh pages. Odd
+    # query strings are not cached, so nobody can fill the cache with junk keys.
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and (not request.GET or CACHED_PARAMETERS.issuperset(request.GET))
+    )
+
+
+def page_key(request) -> str:
+    address = f"{request.get_host()}{request.get_full_path()}"
+    return PAGE_KEY.format(hashlib.sha256(address.encode()).hexdigest())
+
+
+class CachedPageMiddleware:
+    """Serve anonymous readers from the page cache; keep what public views answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not cacheable_request(request):
+            return self.get_response(request)
+        use_cache = settings.NEWSROOM_PAGE_CACHE
+        if use_cache:
+            key = page_key(request)
+            found = cache.get_many(
+                [key, caching.SEQUENCE_KEY, caching.NEXT_SCHEDULED_KEY]
+            )
+            # The counter is read before the page is rendered: a purge that lands
+            # while it renders leaves the page stale at once.
+            sequence = caching.check_schedule(
+                found.get(caching.SEQUENCE_KEY) or caching.start_sequence(),
+                found.get(caching.NEXT_SCHEDULED_KEY),
+            )
+            stored = found.get(key)
+            if stored is not None and caching.is_fresh(
+                stored["sequence"], stored["keys"], sequence
+            ):
+                return self.replay(request, stored)
+        response = self.get_response(request)
+        if not self.storable(response):
+            return response
+        if use_cache:
+            self.store(key, response, sequence)
+        return conditional(request, response) or response
+
+    @staticmethod
+    def storable(response) -> bool:
+        return (
+            response.status_code == 200
+            and "xkey" in response
+            and response.get("Cache-Control", "").startswith("public")
+            and not response.streaming
+            and not response.cookies
+            and "Cookie" not in response.get("Vary", "")
+        )
+
+    @staticmethod
+    def store(key, response, sequence) -> None:
+        ttl = caching.public_ttl()
+        if ttl <= 0:
+            return
+        headers = {
+            name: value
+            for name, value in response.items()
+            if name.lower() not in PRIVATE_HEADERS
+        }
+        cache.set(
+            key,
+            {
+                "content": response.content,
+                "headers": headers,
+                "keys": response["xkey"].split(),
+                "sequence": sequence,
+            },
+            ttl,
+        )
+
+    @staticmethod
+    def replay(request, stored) -> HttpResponse:
+        headers = stored["headers"]
+        response = conditional(request, headers)
+        if response is not None:
+            return response
+        response = HttpResponse(stored["content"])
+        for name, value in headers.items():
+            response[name] = value
+        return response
+
+
+def conditional(request, headers):
+    """Return the 304 (or 412) that a conditional request earns, if any."""
+    if not (
+        "HTTP_IF_NONE_MATCH" in request.META
+        or "HTTP_IF_MODIFIED_SINCE" in request.META
+        or "HTTP_IF_MATCH" in request.META
+        or "HTTP_IF_UNMODIFIED_SINCE" in request.META
+    ):
+        return None
+    response = get_conditional_response(
+        request,
+        etag=headers.get("ETag"),
+        last_modified=parse_http_date_safe(headers.get("Last-Modified")),
+    )
+    if response is not None and response.status_code == 304:
+        for name in NOT_MODIFIED_HEADERS:
+            if name in headers:
+                response[name] = headers[name]
+    return response

@@ -1,10 +1,12 @@
 """The story page: the story, its neighbours, structured data and share links."""
 
 from datetime import timedelta
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, CharField, DateTimeField, Q, Value, When
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -12,9 +14,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from articles.models import Language, Story, active_language
+from articles.models import (
+    Author,
+    Correction,
+    Language,
+    Story,
+    Tag,
+    active_language,
+)
 from articles.public import edition
-from articles.public.page_cache import public_page
+from articles.public.page_cache import public_page, show
+from articles.public.reads import mark_read
 from articles.public.views import (
     attach_renditions,
     page_context,
@@ -96,16 +106,57 @@ def story_detail(request, category, slug):
         raise Http404
     if story.language != active_language() or story.category.slug != category:
         return redirect(story.get_absolute_url(), permanent=True)
-    return story_page(request, story)
+    response = story_page(request, story)
+    mark_read(response, story.pk)
+    return response
+
+
+def attachments(story) -> tuple[list[Author], list[Tag], list[Correction]]:
+    """Return the story's authors, tags and corrections, in one query."""
+    # Typed NULLs: PostgreSQL matches the columns of a UNION by type.
+    text, when = CharField(), DateTimeField()
+    no_time = Cast(Value(None), when)
+    authors = (
+        Author.objects.filter(stories=story)
+        .order_by()
+        .values_list(Value("a", text), "pk", "name", "slug", no_time)
+    )
+    tags = (
+        Tag.objects.filter(stories=story)
+        .order_by()
+        .values_list(Value("t", text), "pk", "name", "slug", no_time)
+    )
+    notes = (
+        Correction.objects.filter(story=story)
+        .order_by()
+        .values_list(Value("c", text), "pk", "note", Value("", text), "created_at")
+    )
+    found: dict[str, list[Any]] = {"a": [], "t": [], "c": []}
+    for kind, pk, name, slug, created_at in authors.union(tags, notes, all=True):
+        if kind == "c":
+            found[kind].append(Correction(pk=pk, note=name, created_at=created_at))
+        else:
+            model = Author if kind == "a" else Tag
+            found[kind].append(model(pk=pk, name=name, slug=slug))
+    found["a"].sort(key=lambda a: (a.name, a.pk))
+    found["t"].sort(key=lambda t: (t.name, t.pk))
+    found["c"].sort(key=lambda c: (c.created_at, c.pk))
+    return found["a"], found["t"], found["c"]
 
 
 def story_page(request, story):
     """Render a story as readers see it (previews of drafts use it too)."""
-    authors = list(story.authors.all())
-    tags = list(story.tags.all())
-    corrections = list(story.corrections.order_by("created_at"))
+    authors, tags, corrections = attachments(story)
     versions, related = _neighbours(story)
     attach_renditions([story, *related])
+    show(
+        request,
+        f"section-{story.category_id}",
+        *([f"source-{story.source_id}"] if story.source_id else []),
+        *(f"author-{a.pk}" for a in authors),
+        *(f"tag-{t.pk}" for t in tags),
+        stories=[story, *related, *versions.values()],
+    )
     edition.spell_stories([story, *related])
     crumbs = [
         (story.category.display_name, story.category.get_absolute_url()),
@@ -134,9 +185,7 @@ def story_page(request, story):
             else story.headline,
         ),
     )
-    response = render(request, "articles/story_detail.html", context)
-    response.read_story_id = story.pk  # type: ignore[attr-defined]
-    return response
+    return render(request, "articles/story_detail.html", context)
 
 
 def version_urls(versions: dict) -> dict[str, str]:

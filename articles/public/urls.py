@@ -4,14 +4,14 @@ from articles.public import search as search_views
 from articles.public import story as story_views
 from articles.public import syndication as feeds
 from articles.public import views
-from articles.public.page_cache import public_page
+from articles.public.page_cache import public_feed
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("feed/", public_page(feeds.LatestStoriesFeed()), name="feed"),
-    path("feed/atom/", public_page(feeds.LatestStoriesAtom()), name="feed_atom"),
+    path("feed/", public_feed(feeds.LatestStoriesFeed()), name="feed"),
+    path("feed/atom/", public_feed(feeds.LatestStoriesAtom()), name="feed_atom"),
     path("corrections/", views.corrections, name="corrections"),
     path("archive/<int:year>/", views.archive, name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.archive, name="archive_month"),
@@ -23,21 +23,21 @@ urlpatterns = [
     path("category/<slug:slug>/", views.category_detail, name="category"),
     path(
         "category/<slug:slug>/feed/",
-        public_page(feeds.CategoryFeed()),
+        public_feed(feeds.CategoryFeed()),
         name="category_feed",
     ),
     path(
         "category/<slug:slug>/feed/atom/",
-        public_page(feeds.CategoryAtom()),
+        public_feed(feeds.CategoryAtom()),
         name="category_feed_atom",
     ),
     path("source/<slug:slug>/", views.source_detail, name="source"),
     path(
-        "source/<slug:slug>/feed/", public_page(feeds.SourceFeed()), name="source_feed"
+        "source/<slug:slug>/feed/", public_feed(feeds.SourceFeed()), name="source_feed"
     ),
     path(
         "source/<slug:slug>/feed/atom/",
-        public_page(feeds.SourceAtom()),
+        public_feed(feeds.SourceAtom()),
         name="source_feed_atom",
     ),
     path("search/", search_views.search, name="search"),

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from articles.core import cache as caching
 from articles.core.sections import SectionTree, section_and_below
 from articles.models import (
     CALENDAR_YEARS,
@@ -30,7 +31,7 @@ from articles.models import (
     day_start,
 )
 from articles.public import edition, reads
-from articles.public.page_cache import public_page
+from articles.public.page_cache import public_page, show
 
 PAGE_SIZE = 20
 
@@ -39,6 +40,11 @@ HOME_LATEST = 13
 
 
 BLOCK_SIZE = 4
+
+
+# The front page has a block for each of the first sections (by position) that
+# has recent stories; the others are one click away in the navigation.
+HOME_SECTIONS = 10
 
 
 RAIL_SIZE = 8
@@ -117,6 +123,39 @@ class CappedPaginator(Paginator):
         return self.object_list[: self.per_page * self.MAX_PAGES].count()  # type: ignore[attr-defined]
 
 
+RAILS_KEY = "newsroom:rails:{}"
+RAILS_TTL = 60
+
+
+def side_rails(lang: str) -> tuple[list[Story], list[Story]]:
+    """Return the latest and most read stories of a language, shared by every list.
+
+    Kept in the cache for a minute, and rebuilt at once when a story of the
+    language is published, withdrawn or edited.
+    """
+
+    def build():
+        rail = list(
+            Story.objects.published()
+            .in_language(lang)
+            .select_related("category")
+            .only(
+                "headline",
+                "slug",
+                "language",
+                "published_at",
+                "category__slug",
+                "latin_overrides",
+            )
+            .order_by("-published_at")[:RAIL_SIZE]
+        )
+        most_read = list(reads.most_read(lang))
+        keys = {f"lang-{lang}", *(f"story-{s.pk}" for s in [*rail, *most_read])}
+        return keys, (rail, most_read)
+
+    return caching.fragment(RAILS_KEY.format(lang), RAILS_TTL, build)
+
+
 def story_list(request, stories, *, title, description="", breadcrumbs=(), **extra):
     """Render one page of a list of stories."""
     page = CappedPaginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -131,21 +170,10 @@ def story_list(request, stories, *, title, description="", breadcrumbs=(), **ext
             "number": page.number,
         }
         context["canonical"] += f"?page={page.number}"
-    rail = list(
-        Story.objects.published()
-        .in_language(active_language())
-        .select_related("category")
-        .only(
-            "headline",
-            "slug",
-            "language",
-            "published_at",
-            "category__slug",
-            "latin_overrides",
-        )
-        .order_by("-published_at")[:RAIL_SIZE]
-    )
-    most_read = list(reads.most_read(active_language()))
+    rail, most_read = side_rails(active_language())
+    # The rails follow new stories within the cache's lifetime; a change to a
+    # story they show purges the page at once.
+    show(request, stories=[*stories, *rail, *most_read])
     edition.spell_stories([*stories, *rail, *most_read])
     return render(
         request,
@@ -195,6 +223,8 @@ def home(request):
     most_read = list(reads.most_read(lang))
     in_sections = [s for b in sections for s in b["stories"]]  # type: ignore[attr-defined]
     attach_renditions([*latest, *in_sections])
+    show(request, "front", f"lang-{lang}", stories=[*latest, *in_sections, *most_read])
+    show(request, *(f"section-{b['category'].pk}" for b in sections))  # type: ignore[attr-defined]
     edition.spell_stories([*latest, *most_read, *in_sections])
     context = page_context(
         request,
@@ -223,6 +253,7 @@ def home(request):
 @public_page
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
+    show(request, f"section-{category.pk}", f"section-{category.pk}-list")
     return story_list(
         request,
         public_stories().filter(category__in=section_and_below(category)),
@@ -239,6 +270,7 @@ def category_detail(request, slug):
 @public_page
 def source_detail(request, slug):
     source = get_object_or_404(Source, slug=slug)
+    show(request, f"source-{source.pk}", f"source-{source.pk}-list")
     return story_list(
         request,
         public_stories().filter(source=source),
@@ -254,6 +286,7 @@ def source_detail(request, slug):
 @public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    show(request, f"tag-{tag.pk}", f"tag-{tag.pk}-list")
     return story_list(
         request,
         public_stories().filter(tags=tag),
@@ -267,6 +300,7 @@ def tag_detail(request, slug):
 @public_page
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
+    show(request, f"author-{author.pk}", f"author-{author.pk}-list")
     return story_list(
         request,
         public_stories().filter(authors=author),
@@ -295,6 +329,7 @@ def archive(request, year, month=None, day=None):
     stories = public_stories().filter(
         published_at__gte=day_start(start_day), published_at__lt=day_start(end_day)
     )
+    show(request, f"lang-{active_language()}")
     year_label = str(year)
     crumbs: list[tuple[str, str | None]] = [(_("Archive"), None)]
     if day is not None:
@@ -357,6 +392,7 @@ def corrections(request):
         .order_by("-created_at", "-id")
     )
     page = CappedPaginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    show(request, "corrections", stories=[note.story for note in page.object_list])
     context = page_context(
         request,
         title=_("Corrections"),

@@ -12,14 +12,13 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from articles.core import cache as caching
+from articles.core.cache import NAV_KEY
 from articles.core.renditions import srcset
 from articles.core.sections import SectionTree
 from articles.models import Rendition, active_language
 
 register = template.Library()
 
-NAV_KEY = "newsroom:nav:{generation}:{language}"
 NAV_TTL = 300
 
 
@@ -80,19 +79,41 @@ def ld_json(data):
     return mark_safe(text)  # noqa: S308 - escaped above for the script context
 
 
-@register.simple_tag
-def nav_categories():
-    """Return the top-level sections for the header, cached per generation."""
-    language = current_language()
-    key = NAV_KEY.format(generation=caching.generation(), language=language)
+@register.simple_tag(takes_context=True)
+def section_links(context, mark_current=True):
+    """Return the <li> links to the top-level sections, built once per language.
+
+    Only sections with a public story in the reader's language: an empty one leads
+    nowhere. The list is kept in the cache until a section changes (``nav`` purges
+    it): building fifty links with reverse() and a template loop cost more than the
+    rest of a story page.
+    """
+    language = get_language() or "kk"  # kk-latn links lead into its own edition
+    key = NAV_KEY.format(language=language)
     rows = cache.get(key)
     if rows is None:
-        # Only sections with a story in the reader's language: an empty one leads
-        # nowhere.
-        tree = SectionTree.load(public_in=[language])
-        rows = tree.reachable_tops(language)
+        tree = SectionTree.load(public_in=[language[:2]])
+        rows = [
+            (c.pk, escape(c.get_absolute_url()), escape(c.display_name))
+            for c in tree.reachable_tops(language[:2])
+        ]
         cache.set(key, rows, NAV_TTL)
-    return rows
+    here = context.get("category")
+    story = context.get("story")
+    page = getattr(here, "pk", None) if mark_current else None
+    within = set()
+    if mark_current and story is not None and getattr(story, "category_id", None):
+        within = {story.category_id, story.category.parent_id}
+    links = []
+    for pk, url, name in rows:
+        if pk == page:
+            current = ' aria-current="page"'
+        elif pk in within:
+            current = ' aria-current="true"'
+        else:
+            current = ""
+        links.append(f'<li><a href="{url}"{current}>{name}</a></li>')
+    return mark_safe("".join(links))  # noqa: S308 - every part escaped above
 
 
 @register.simple_tag(takes_context=True)

@@ -25,6 +25,7 @@ from articles.core.images import CheckedUpload, check_image
 from articles.core.renditions import delete_renditions, make_renditions
 from articles.models import Author, Category, Image, Source
 from articles.workflow import rules
+from articles.workflow.services import catalog_purge
 
 if TYPE_CHECKING:
     from articles.workflow.rules import Person
@@ -137,12 +138,12 @@ def item_save(*, obj: Any, user: Person, expected_version: int | None = None) ->
             obj.version = stored.version + 1
         if isinstance(obj, Image):
             _save_picture(obj, user)
-            shown = rules.stories_showing(obj).published().exists()
+            # Only the pages of the public stories that show the picture change.
+            shown = rules.stories_showing(obj).published().values_list("pk", flat=True)
+            caching.purge_on_commit(caching.story_key(pk) for pk in shown)
         else:
             obj.save()
-            shown = True  # names appear in every page's navigation and bylines
-        if shown:
-            transaction.on_commit(caching.purge_public)
+            catalog_purge(items=[obj])  # names in navigation, bylines, lists
     return obj
 
 

@@ -22,6 +22,7 @@ from articles.models import Author, Category, Image, Source, Story, Tag
 from articles.workflow.rules import ERROR_CANNOT_EDIT, can_edit
 from articles.workflow.services import (
     public_address,
+    public_lists,
     story_lock_for_edit,
     story_store_content,
 )
@@ -195,6 +196,7 @@ def story_restore_version(*, story_id: int, user: User, version_id: int) -> Stor
                 story_id=story.pk, user=user, expected_version=story.version
             )
             old_address = public_address(story)
+            shown_before = public_lists(story)
             for name in RESTORED_FIELDS:
                 field = Story._meta.get_field(name)
                 assert isinstance(field, models.Field)
@@ -213,7 +215,9 @@ def story_restore_version(*, story_id: int, user: User, version_id: int) -> Stor
                 if not taken.exists():
                     story.slug = old["slug"]
             story.version += 1
-            story_store_content(story=story, old_address=old_address)
+            story_store_content(
+                story=story, old_address=old_address, shown_before=shown_before
+            )
             story.tags.set(Tag.objects.filter(pk__in=old.get("tags") or []))
             story.authors.set(Author.objects.filter(pk__in=old.get("authors") or []))
             reversion.set_user(user)

@@ -10,11 +10,12 @@ readers' cached pages and (after commit) the mail.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -92,7 +93,9 @@ def story_transition(
         raise ValidationError(_("Unknown action.")) from None
     note = clean_note(note)
     with transaction.atomic():
-        story, state, now = _lock_for_move(act, story_id=story_id, user=user)
+        story, state, now, shown_before = _lock_for_move(
+            act, story_id=story_id, user=user
+        )
         if act.note_required and not note:
             raise ValidationError(ERROR_NOTE_REQUIRED, code="note_required")
         was_due_at = story.published_at
@@ -111,7 +114,9 @@ def story_transition(
             note = _join(NOTE_RESCHEDULED, note, old=was_due_at, new=publish_at)
         elif act.name == "publish_scheduled" and was_due_at:
             note = _join(NOTE_PUBLISHED_EARLY, note, old=was_due_at)
-        event = _move(story, act, user=user, note=note, now=now)
+        event = _move(
+            story, act, user=user, note=note, now=now, shown_before=shown_before
+        )
         if act.name == "correct":
             Correction.objects.create(
                 story=story, note=note, created_by=user, created_at=now
@@ -148,15 +153,24 @@ def story_publish_imported(
     if timezone.is_naive(published_at):
         raise ValidationError(ERROR_TIME_REQUIRED, code="time_required")
     with transaction.atomic():
-        story, _state, now = _lock_for_move(act, story_id=story_id, user=user)
+        story, _state, now, shown_before = _lock_for_move(
+            act, story_id=story_id, user=user
+        )
         story.published_at = published_at
-        _move(story, act, user=user, note=(note or "").strip(), now=now)
+        _move(
+            story,
+            act,
+            user=user,
+            note=(note or "").strip(),
+            now=now,
+            shown_before=shown_before,
+        )
     return story
 
 
 def _lock_for_move(
     act: Action, *, story_id: int, user: User
-) -> tuple[Story, str, datetime]:
+) -> tuple[Story, str, datetime, set[str]]:
     """Lock the story and check that user may take act in its state now.
 
     Return the story, its state and the one clock reading the whole move uses: a
@@ -173,14 +187,21 @@ def _lock_for_move(
             ERROR_WRONG_STATE,
             params={"status": state_label(state), "action": act.label},
         )
-    return story, state, now
+    return story, state, now, public_lists(story)
 
 
 def _move(
-    story: Story, act: Action, *, user: User, note: str, now: datetime
+    story: Story,
+    act: Action,
+    *,
+    user: User,
+    note: str,
+    now: datetime,
+    shown_before: set[str],
 ) -> StoryEvent:
     """The one transition core: set the status, write the event, keep search in
-    step and make readers' cached pages stale once the move is committed."""
+    step and make the readers' cached pages that show the story (or the lists it
+    joined or left) stale once the move is committed."""
     from_status = story.status
     story.status = act.target
     story.version += 1
@@ -195,7 +216,9 @@ def _move(
         note=note,
         created_at=now,
     )
-    transaction.on_commit(caching.purge_public)
+    if from_status == Status.PUBLISHED or act.target == Status.PUBLISHED:
+        extra = {"corrections"} if act.name in ("correct", "unpublish") else set()
+        story_purge(story_id=story.pk, shown_before=shown_before, extra=extra)
     return event
 
 
@@ -283,6 +306,7 @@ def story_save(
         stored = story_lock_for_edit(
             story_id=story.pk, user=user, expected_version=expected_version
         )
+        shown_before = public_lists(stored)
         # Status and publication time belong to story_transition, never to a form.
         story.status = stored.status
         story.published_at = stored.published_at
@@ -294,7 +318,9 @@ def story_save(
             story.language,
         )
         story_store_content(
-            story=story, old_address=public_address(stored) if moved else ""
+            story=story,
+            old_address=public_address(stored) if moved else "",
+            shown_before=shown_before,
         )
     return story
 
@@ -304,7 +330,9 @@ def public_address(story: Story) -> str:
     return story.get_absolute_url() if story.slug_is_fixed else ""
 
 
-def story_store_content(*, story: Story, old_address: str = "") -> None:
+def story_store_content(
+    *, story: Story, old_address: str = "", shown_before: set[str] | None = None
+) -> None:
     """Write a story's content after the checks of an edit or a restore.
 
     Called inside the transaction that holds the row lock. Leaves old_address (the
@@ -322,8 +350,51 @@ def story_store_content(*, story: Story, old_address: str = "") -> None:
                 old_path=old_address, defaults={"story": story}
             )
     search_index.index_stories([story.pk])
-    if story.is_public:
-        transaction.on_commit(caching.purge_public)
+    if story.is_public or shown_before:
+        story_purge(story_id=story.pk, shown_before=shown_before or set())
+
+
+def public_lists(story: Story) -> set[str]:
+    """Return the keys of the public lists the story is in now (none if hidden)."""
+    return caching.story_memberships(story) if story.is_public else set()
+
+
+def story_purge(
+    *, story_id: int, shown_before: set[str], extra: Iterable[str] = ()
+) -> None:
+    """Once committed, purge the pages that show the story or gained or lost it.
+
+    A page showing the story carries its key; the lists it joined or left (its
+    section, source, authors, tags, language, the feeds) are compared before and
+    after, so an edit that moves nothing purges only the pages that show it.
+    """
+
+    def purge() -> None:
+        story = Story.objects.filter(pk=story_id).first()
+        shown_after = public_lists(story) if story is not None else set()
+        keys = {caching.story_key(story_id), "feeds", *extra}
+        caching.purge_public(keys | (shown_before ^ shown_after))
+
+    transaction.on_commit(purge)
+
+
+CATALOG_KEYS = {
+    "category": ("section-{}", "section-{}-list", "nav", "feeds"),
+    "source": ("source-{}", "source-{}-list", "feeds"),
+    "author": ("author-{}", "author-{}-list"),
+    "tag": ("tag-{}", "tag-{}-list"),
+}
+
+
+def catalog_purge(*, items: Iterable[models.Model]) -> None:
+    """Once committed, purge the pages that show these sections, sources, authors
+    or tags (after they were saved or deleted)."""
+    keys: set[str] = set()
+    for item in items:
+        names = CATALOG_KEYS.get(item._meta.model_name or "", ())
+        keys.update(name.format(item.pk) for name in names)
+    if keys:
+        caching.purge_on_commit(keys)
 
 
 def story_add_note(*, story_id: int, user: User, text: str) -> StoryNote:

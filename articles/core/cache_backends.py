@@ -1,0 +1,155 @@
+"""
+Cache backends that fail open: a cache that is down, slow or refusing never fails
+a reader's request.
+
+Every operation that meets a connection error answers as a miss (``get`` gives
+the default, ``set`` stores nothing, ``incr`` raises ``ValueError`` like a missing
+key) and the backend then leaves the cache alone for ``RETRY_SECONDS``, so a dead
+server costs one short timeout per interval instead of one per request. The
+failure is logged once per interval, not once per request.
+"""
+
+import logging
+import sqlite3
+import threading
+import time
+
+from diskcache import DjangoCache
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger("articles.cache")
+
+RETRY_SECONDS = 2.0
+LOG_EVERY_SECONDS = 60.0
+
+
+class CacheDown:
+    """When a backend last failed, and when the failure was last logged."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.until = 0.0
+        self.logged_at = -LOG_EVERY_SECONDS
+        self.skipped = 0
+        self.lock = threading.Lock()
+
+    def is_down(self) -> bool:
+        if self.until and time.monotonic() < self.until:
+            self.skipped += 1
+            return True
+        return False
+
+    def failed(self, error: Exception) -> None:
+        now = time.monotonic()
+        with self.lock:
+            self.until = now + RETRY_SECONDS
+            if now - self.logged_at >= LOG_EVERY_SECONDS:
+                self.logged_at = now
+                logger.warning(
+                    "Cache %s unreachable (%s: %s); serving without it, %d "
+                    "operations skipped since the last report.",
+                    self.name,
+                    type(error).__name__,
+                    error,
+                    self.skipped,
+                )
+                self.skipped = 0
+
+    def recovered(self) -> None:
+        if self.until:
+            with self.lock:
+                if self.until:
+                    self.until = 0.0
+                    logger.warning("Cache %s reachable again.", self.name)
+
+
+GET_DEFAULT = object()
+
+
+def _fail_open(errors, *, default=None, missing_key=False):
+    """Wrap a cache method so that errors answer like a miss."""
+
+    def answer(args, kwargs, error=None):
+        if missing_key:
+            raise ValueError("cache unavailable") from error
+        if default is GET_DEFAULT:  # get(key, default=None, version=None)
+            return kwargs.get("default", args[1] if len(args) > 1 else None)
+        return type(default)() if isinstance(default, dict | list) else default
+
+    def decorate(method):
+        def wrapper(self, *args, **kwargs):
+            if self.down.is_down():
+                return answer(args, kwargs)
+            try:
+                result = method(self, *args, **kwargs)
+            except errors as error:
+                self.down.failed(error)
+                return answer(args, kwargs, error)
+            self.down.recovered()
+            return result
+
+        wrapper.__name__ = method.__name__
+        wrapper.__doc__ = method.__doc__
+        return wrapper
+
+    return decorate
+
+
+def redis_errors() -> tuple[type[Exception], ...]:
+    import redis.exceptions
+
+    return (redis.exceptions.RedisError, OSError)
+
+
+class FailOpenRedisCache(RedisCache):
+    """Django's Redis cache, with short timeouts and every failure a miss."""
+
+    errors = redis_errors()
+
+    def __init__(self, server, params):
+        options = params.setdefault("OPTIONS", {})
+        # A dead or stuck server must cost milliseconds, not a worker timeout.
+        options.setdefault("socket_connect_timeout", 0.2)
+        options.setdefault("socket_timeout", 0.3)
+        options.setdefault("retry_on_timeout", False)
+        super().__init__(server, params)
+        self.down = CacheDown(f"redis {server}")
+
+    get = _fail_open(errors, default=GET_DEFAULT)(RedisCache.get)
+    get_many = _fail_open(errors, default={})(RedisCache.get_many)
+    set = _fail_open(errors, default=False)(RedisCache.set)
+    set_many = _fail_open(errors, default=[])(RedisCache.set_many)
+    add = _fail_open(errors, default=False)(RedisCache.add)
+    touch = _fail_open(errors, default=False)(RedisCache.touch)
+    delete = _fail_open(errors, default=False)(RedisCache.delete)
+    delete_many = _fail_open(errors, default=None)(RedisCache.delete_many)
+    has_key = _fail_open(errors, default=False)(RedisCache.has_key)
+    incr = _fail_open(errors, missing_key=True)(RedisCache.incr)
+    clear = _fail_open(errors, default=False)(RedisCache.clear)
+
+    def raw(self):
+        """Return the redis client for atomic operations Django does not offer."""
+        if self.down.is_down():
+            return None
+        return self._cache.get_client(write=True)
+
+
+class FailOpenDiskCache(DjangoCache):
+    """diskcache's SQLite-backed cache, shared by every process of the machine.
+
+    diskcache already answers a locked database with a miss; this also covers a
+    full or unwritable disk.
+    """
+
+    errors = (OSError, sqlite3.Error)
+
+    def __init__(self, directory, params):
+        super().__init__(directory, params)
+        self.down = CacheDown(f"diskcache {directory}")
+
+    get = _fail_open(errors, default=GET_DEFAULT)(DjangoCache.get)
+    set = _fail_open(errors, default=False)(DjangoCache.set)
+    add = _fail_open(errors, default=False)(DjangoCache.add)
+    delete = _fail_open(errors, default=False)(DjangoCache.delete)
+    incr = _fail_open(errors, missing_key=True)(DjangoCache.incr)
+    pop = _fail_open(errors, default=None)(DjangoCache.pop)

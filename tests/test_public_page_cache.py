@@ -1,0 +1,227 @@
+"""The page cache: pages carry the keys of what they show, an editorial change
+purges only pages with its keys, and the edge-cache headers (Cache-Control, ETag,
+Last-Modified, xkey) answer conditional requests correctly."""
+
+import logging
+import socket
+
+import pytest
+from django.core.cache import caches
+from django.test import RequestFactory, override_settings
+
+from articles.core import cache as caching
+from articles.models import Status
+from articles.public import page_cache
+from articles.workflow import services
+
+from .factories import make_category, make_editor, make_story
+from .site_data import KK_HEADLINE, build_site
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site():
+    return build_site()
+
+
+def keys_of(response) -> set[str]:
+    return set(response["xkey"].split())
+
+
+def test_public_pages_carry_edge_cache_headers(client, site):
+    response = client.get(site.kk.get_absolute_url())
+    control = response["Cache-Control"]
+    for part in ("public", "s-maxage=", "stale-while-revalidate=", "stale-if-error="):
+        assert part in control
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"].endswith("GMT")
+    assert response["Surrogate-Key"] == response["xkey"]
+    keys = keys_of(response)
+    assert {
+        f"story-{site.kk.pk}",
+        f"section-{site.kk.category_id}",
+        f"source-{site.source.pk}",
+        f"author-{site.author.pk}",
+        f"tag-{site.tag.pk}",
+        "nav",
+    } <= keys
+    assert f"story-{site.ru.pk}" in keys  # its version in another language is shown
+    assert "X-Newsroom-Read" not in response  # counted, never sent
+
+
+def test_list_pages_feeds_and_front_page_name_their_keys(client, site):
+    home = keys_of(client.get("/kk/"))
+    assert {"front", "lang-kk", f"story-{site.kk.pk}"} <= home
+    section = keys_of(client.get(site.category.get_absolute_url()))
+    assert {f"section-{site.category.pk}-list", f"story-{site.kk.pk}"} <= section
+    assert "feeds" in keys_of(client.get("/kk/feed/"))
+    assert "feeds" in keys_of(client.get("/sitemap.xml"))
+
+
+@pytest.mark.parametrize("cached", [True, False], ids=["from-cache", "fresh"])
+def test_conditional_requests_get_304(client, site, cached):
+    address = site.kk.get_absolute_url()
+    first = client.get(address)
+    if not cached:
+        caches["default"].clear()
+    again = client.get(address, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+    if cached:  # the stored copy keeps its Last-Modified
+        since = client.get(address, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        assert since.status_code == 304
+    assert client.get(address, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_a_hit_is_served_before_url_resolution(client, site, monkeypatch):
+    address = site.kk.get_absolute_url()
+    client.get(address)
+
+    def resolving(*args, **kwargs):
+        raise AssertionError("a cached page must not reach URL resolution")
+
+    monkeypatch.setattr("django.core.handlers.base.get_resolver", resolving)
+    response = client.get(address)
+    assert response.status_code == 200
+    assert KK_HEADLINE in response.content.decode()
+
+
+def test_signed_in_editors_and_previews_are_never_cached(client, site):
+    editor = make_editor()
+    client.force_login(editor)
+    response = client.get(f"/preview/{site.draft.pk}/")
+    assert "no-store" in response["Cache-Control"]
+    assert "xkey" not in response
+    # Pages an editor opens are rendered for them, never stored for readers.
+    assert client.get("/kk/").status_code == 200
+    home = page_cache.page_key(RequestFactory().get("/kk/"))
+    assert caches["default"].get(home) is None
+    client.logout()
+    client.get("/kk/")
+    assert caches["default"].get(home) is not None  # as a reader: stored
+
+
+def test_an_edit_purges_only_the_pages_that_show_the_story(
+    client, site, django_capture_on_commit_callbacks
+):
+    other_category = make_category("Спорт", slug="sport-bolimi")
+    elsewhere = make_story(
+        "Football news", status=Status.PUBLISHED, category=other_category, language="en"
+    )
+    pages = [
+        site.kk.get_absolute_url(),
+        site.category.get_absolute_url(),
+        elsewhere.get_absolute_url(),
+        "/en/category/sport-bolimi/",
+    ]
+    for address in pages:
+        keys = keys_of(client.get(address))
+    assert f"story-{site.kk.pk}" not in keys
+    rendered = []
+    original = page_cache.CachedPageMiddleware.store
+
+    def counting(key, response, sequence):
+        rendered.append(key)
+        original(key, response, sequence)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        story = site.kk
+        story.headline = "Жаңартылған тақырып"
+        services.story_save(story=story, user=make_editor(), expected_version=1)
+    page_cache.CachedPageMiddleware.store = staticmethod(counting)
+    try:
+        shown = {address: client.get(address).content.decode() for address in pages}
+    finally:
+        page_cache.CachedPageMiddleware.store = staticmethod(original)
+    assert "Жаңартылған тақырып" in shown[site.kk.get_absolute_url()]
+    assert "Жаңартылған тақырып" in shown[site.category.get_absolute_url()]
+    assert len(rendered) == 2  # the sport pages came from the cache
+
+
+def test_publication_purges_the_lists_it_joins(
+    client, site, django_capture_on_commit_callbacks
+):
+    client.get("/kk/")
+    client.get(site.category.get_absolute_url())
+    story = make_story(
+        "Жаңа ғана шыққан жаңалық", status=Status.APPROVED, category=site.category
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.story_transition(
+            story_id=story.pk, user=make_editor(), action="publish", notify=False
+        )
+    assert "Жаңа ғана шыққан жаңалық" in client.get("/kk/").content.decode()
+    section = client.get(site.category.get_absolute_url()).content.decode()
+    assert "Жаңа ғана шыққан жаңалық" in section
+
+
+def test_a_page_rendered_during_a_purge_is_not_kept(client, site):
+    address = site.category.get_absolute_url()
+    sequence = caching.snapshot()[0]
+    caching.purge_public({f"section-{site.category.pk}-list"})
+    assert caching.snapshot()[0] == sequence + 1
+    # As if rendered from data read before that purge: stale at once.
+    assert not caching.is_fresh(
+        sequence, {f"section-{site.category.pk}-list"}, caching.snapshot()[0]
+    )
+    assert caching.is_fresh(sequence, {"section-999-list"}, caching.snapshot()[0])
+    assert client.get(address).status_code == 200
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_pages_render_with_redis_unreachable_and_it_is_logged_once(
+    client, site, caplog
+):
+    dead = {
+        "default": {
+            "BACKEND": "articles.core.cache_backends.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        }
+    }
+    with override_settings(CACHES=dead), caplog.at_level(logging.WARNING):
+        for _ in range(3):
+            for address in (
+                "/kk/",
+                site.kk.get_absolute_url(),
+                site.category.get_absolute_url(),
+                "/kk/feed/",
+                "/sitemap.xml",
+            ):
+                response = client.get(address)
+                assert response.status_code == 200, address
+        assert KK_HEADLINE in client.get("/kk/").content.decode()
+        from articles.public import reads
+
+        reads.flush_all()  # nothing to flush, and no error
+    reports = [r for r in caplog.records if "unreachable" in r.getMessage()]
+    assert len(reports) == 1
+    # With the cache gone the read was written straight to the database.
+    assert site.kk.reads.get().count == 3
+
+
+def test_editorial_changes_work_with_redis_unreachable(
+    site, django_capture_on_commit_callbacks
+):
+    dead = {
+        "default": {
+            "BACKEND": "articles.core.cache_backends.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        }
+    }
+    story = make_story("Кейінге қалдырылған", status=Status.APPROVED)
+    with (
+        override_settings(CACHES=dead),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.story_transition(
+            story_id=story.pk, user=make_editor(), action="publish", notify=False
+        )
+    story.refresh_from_db()
+    assert story.status == Status.PUBLISHED
