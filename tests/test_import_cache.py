@@ -129,12 +129,13 @@ def test_the_purge_comes_after_everything_the_import_wrote(tmp_path, monkeypatch
     """Pages made after the purge must show all of the import, search included:
     the index is written at the end of the run, so the purge must come later."""
     purges = []
+    really_purge = caching.purge_public
 
-    def purge():
+    def purge(keys=None):
         story = Story.objects.filter(headline=HEADLINE).first()
         found = [s.pk for s in search_results.search_stories("құбыры")[0:20]]
         purges.append(story is not None and story.pk in found)
-        caching.cache.set(caching.GENERATION_KEY, len(purges), None)
+        really_purge(keys)
 
     monkeypatch.setattr(caching, "purge_public", purge)
     (tmp_path / "story.txt").write_text(STORY_FILE, "utf-8")
