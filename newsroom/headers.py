@@ -32,3 +32,13 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         ):
             parts.update = settings.NEWSROOM_CSP_ADMIN_UPDATE
         return parts
+
+
+# Browser features no page of ours uses, turned off (django-permissions-policy).
+FEATURES_OFF: dict[str, list[str]] = {
+    feature: []
+    for feature in [
+        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope",
+        "hid", "magnetometer", "microphone", "midi", "payment", "serial", "usb",
+    ]
+}  # fmt: skip

@@ -18,26 +18,12 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.headers import static_file_headers
+from newsroom.env import env_bool, env_list
+from newsroom.headers import FEATURES_OFF, static_file_headers
 from newsroom.secret_key import installation_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NEWSROOM_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    """Read a yes/no environment variable."""
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    """Read a comma-separated environment variable."""
-    value = os.environ.get(name, "")
-    items = [item.strip() for item in value.split(",") if item.strip()]
-    return items or default
 
 
 PRODUCTION = env_bool("NEWSROOM_PRODUCTION")
@@ -305,17 +291,10 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
-# CKEditor 5 sizes pictures with style attributes and shows an uploading picture
-# from a data: address; both are harmless and needed only in the admin.
+# CKEditor 5 needs style attributes and data: pictures (uploading), in the admin.
 NEWSROOM_ADMIN_PREFIX = "/admin/"
 NEWSROOM_CSP_ADMIN_UPDATE = {"style-src-attr": [UNSAFE_INLINE], "img-src": ["data:"]}
-PERMISSIONS_POLICY: dict[str, list[str]] = {
-    feature: []
-    for feature in [
-        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope",
-        "hid", "magnetometer", "microphone", "midi", "payment", "serial", "usb",
-    ]
-}  # fmt: skip
+PERMISSIONS_POLICY = FEATURES_OFF
 
 LOGGING = {
     "version": 1,

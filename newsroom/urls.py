@@ -38,7 +38,9 @@ def serve_media(request, path):
     if content_type is None:
         response["Content-Disposition"] = "attachment"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; frame-ancestors 'none'; sandbox"
+    )
     return response
 
 

@@ -19,7 +19,7 @@ from articles.models import (
     Tag,
 )
 from articles.workflow import catalog
-from articles.workflow.services import catalog_purge
+from articles.workflow.purges import catalog_purge
 
 
 class PurgeOnChange:

@@ -1,9 +1,9 @@
 from django.urls import path
 
+from articles.public import archive, views
 from articles.public import search as search_views
 from articles.public import story as story_views
 from articles.public import syndication as feeds
-from articles.public import views
 from articles.public.page_cache import public_feed
 
 app_name = "articles"
@@ -13,11 +13,11 @@ urlpatterns = [
     path("feed/", public_feed(feeds.LatestStoriesFeed()), name="feed"),
     path("feed/atom/", public_feed(feeds.LatestStoriesAtom()), name="feed_atom"),
     path("corrections/", views.corrections, name="corrections"),
-    path("archive/<int:year>/", views.archive, name="archive_year"),
-    path("archive/<int:year>/<int:month>/", views.archive, name="archive_month"),
+    path("archive/<int:year>/", archive.archive, name="archive_year"),
+    path("archive/<int:year>/<int:month>/", archive.archive, name="archive_month"),
     path(
         "archive/<int:year>/<int:month>/<int:day>/",
-        views.archive,
+        archive.archive,
         name="archive_day",
     ),
     path("category/<slug:slug>/", views.category_detail, name="category"),

@@ -1,25 +1,20 @@
-"""The readers' lists: home, sections, sources, tags, authors, archive, corrections."""
+"""The readers' lists: home, sections, sources, tags, authors, corrections."""
 
-import calendar
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from articles.core import cache as caching
 from articles.core.sections import SectionTree, section_and_below
 from articles.models import (
-    CALENDAR_YEARS,
     Author,
     Category,
     Correction,
@@ -28,7 +23,6 @@ from articles.models import (
     Story,
     Tag,
     active_language,
-    day_start,
 )
 from articles.public import edition, reads
 from articles.public.page_cache import public_page, show
@@ -308,77 +302,6 @@ def author_detail(request, slug):
         description=author.bio or _("Stories by %(name)s.") % {"name": author.name},
         breadcrumbs=[(author.name, None)],
         author=author,
-    )
-
-
-@public_page
-def archive(request, year, month=None, day=None):
-    if year not in CALENDAR_YEARS:
-        raise Http404
-    try:
-        if day is not None:
-            start_day = date(year, month, day)
-            end_day = start_day + timedelta(days=1)
-        elif month is not None:
-            start_day = date(year, month, 1)
-            end_day = start_day + timedelta(days=calendar.monthrange(year, month)[1])
-        else:
-            start_day, end_day = date(year, 1, 1), date(year + 1, 1, 1)
-    except (ValueError, OverflowError):
-        raise Http404 from None
-    stories = public_stories().filter(
-        published_at__gte=day_start(start_day), published_at__lt=day_start(end_day)
-    )
-    show(request, f"lang-{active_language()}")
-    year_label = str(year)
-    crumbs: list[tuple[str, str | None]] = [(_("Archive"), None)]
-    if day is not None:
-        title = date_format(start_day, "DATE_FORMAT")
-        crumbs = [
-            (year_label, reverse("articles:archive_year", args=[year])),
-            (date_format(start_day, "YEAR_MONTH_FORMAT"),
-             reverse("articles:archive_month", args=[year, month])),
-            (title, None),
-        ]  # fmt: skip
-    elif month is not None:
-        title = date_format(start_day, "YEAR_MONTH_FORMAT")
-        crumbs = [
-            (year_label, reverse("articles:archive_year", args=[year])),
-            (title, None),
-        ]
-    else:
-        title = year_label
-        crumbs = [(title, None)]
-    periods = []
-    if day is None:
-        kind = "day" if month is not None else "month"
-        for moment in stories.datetimes("published_at", kind, order="DESC"):
-            local = timezone.localtime(moment)
-            if kind == "day":
-                periods.append(
-                    (
-                        date_format(local, "MONTH_DAY_FORMAT"),
-                        reverse(
-                            "articles:archive_day",
-                            args=[local.year, local.month, local.day],
-                        ),
-                    )
-                )
-            else:
-                periods.append(
-                    (
-                        date_format(local, "YEAR_MONTH_FORMAT"),
-                        reverse(
-                            "articles:archive_month", args=[local.year, local.month]
-                        ),
-                    )
-                )
-    return story_list(
-        request,
-        stories.order_by("-published_at"),
-        title=_("News of %(period)s") % {"period": title},
-        breadcrumbs=crumbs,
-        periods=periods,
     )
 
 

@@ -8,6 +8,7 @@ its status.
 - ``services``: ``story_transition``, ``story_save``, ``story_add_note``,
   ``story_publish_imported``: every move under a row lock, with an event row, and
   every side effect of a save or a move (redirect, search index, cache purge, mail);
+- ``purges``: which cached public pages a change makes stale (by key);
 - ``queues``: counts per state, the review queue, a journalist's own stories;
 - ``notifications``: mail to authors and editors after a move;
 - ``revisions``: versions of a story, their comparison and restore;

@@ -25,7 +25,7 @@ from articles.core.images import CheckedUpload, check_image
 from articles.core.renditions import delete_renditions, make_renditions
 from articles.models import Author, Category, Image, Source
 from articles.workflow import rules
-from articles.workflow.services import catalog_purge
+from articles.workflow.purges import catalog_purge
 
 if TYPE_CHECKING:
     from articles.workflow.rules import Person

@@ -19,10 +19,10 @@ from reversion.models import Version
 from articles.core.clock import newsroom_strftime
 from articles.core.text import html_to_text
 from articles.models import Author, Category, Image, Source, Story, Tag
+from articles.workflow.purges import public_lists
 from articles.workflow.rules import ERROR_CANNOT_EDIT, can_edit
 from articles.workflow.services import (
     public_address,
-    public_lists,
     story_lock_for_edit,
     story_store_content,
 )

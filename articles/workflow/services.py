@@ -10,18 +10,16 @@ readers' cached pages and (after commit) the mail.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
-from articles.core import cache as caching
 from articles.core.clock import NEWSROOM_TZ, SECONDS, newsroom_strftime
 from articles.models import (
     Correction,
@@ -33,6 +31,7 @@ from articles.models import (
 )
 from articles.search import index as search_index
 from articles.workflow import notifications
+from articles.workflow.purges import public_lists, story_purge
 from articles.workflow.rules import (
     ACTIONS,
     ERROR_CANNOT_EDIT,
@@ -352,49 +351,6 @@ def story_store_content(
     search_index.index_stories([story.pk])
     if story.is_public or shown_before:
         story_purge(story_id=story.pk, shown_before=shown_before or set())
-
-
-def public_lists(story: Story) -> set[str]:
-    """Return the keys of the public lists the story is in now (none if hidden)."""
-    return caching.story_memberships(story) if story.is_public else set()
-
-
-def story_purge(
-    *, story_id: int, shown_before: set[str], extra: Iterable[str] = ()
-) -> None:
-    """Once committed, purge the pages that show the story or gained or lost it.
-
-    A page showing the story carries its key; the lists it joined or left (its
-    section, source, authors, tags, language, the feeds) are compared before and
-    after, so an edit that moves nothing purges only the pages that show it.
-    """
-
-    def purge() -> None:
-        story = Story.objects.filter(pk=story_id).first()
-        shown_after = public_lists(story) if story is not None else set()
-        keys = {caching.story_key(story_id), "feeds", *extra}
-        caching.purge_public(keys | (shown_before ^ shown_after))
-
-    transaction.on_commit(purge)
-
-
-CATALOG_KEYS = {
-    "category": ("section-{}", "section-{}-list", "nav", "feeds"),
-    "source": ("source-{}", "source-{}-list", "feeds"),
-    "author": ("author-{}", "author-{}-list"),
-    "tag": ("tag-{}", "tag-{}-list"),
-}
-
-
-def catalog_purge(*, items: Iterable[models.Model]) -> None:
-    """Once committed, purge the pages that show these sections, sources, authors
-    or tags (after they were saved or deleted)."""
-    keys: set[str] = set()
-    for item in items:
-        names = CATALOG_KEYS.get(item._meta.model_name or "", ())
-        keys.update(name.format(item.pk) for name in names)
-    if keys:
-        caching.purge_on_commit(keys)
 
 
 def story_add_note(*, story_id: int, user: User, text: str) -> StoryNote:
