@@ -6,9 +6,11 @@ contain one, so a request that carries one in its path or query string is refuse
 here, in every language, for the public site and the admin alike.
 """
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+API_PREFIX = "/api/"
 ERROR_BAD_ADDRESS = _(
     "This address contains a character no page of the site can have. Check the "
     "link or type the address again."
@@ -31,6 +33,11 @@ class RefuseBadAddressesMiddleware:
 
     def __call__(self, request):
         if has_nul(request):
+            if request.path_info.startswith(API_PREFIX):
+                # The read API answers in JSON, as its document says, errors too.
+                response = JsonResponse({"detail": str(ERROR_BAD_ADDRESS)}, status=400)
+                response["Cache-Control"] = "no-store"
+                return response
             return bad_request(request, None, message=ERROR_BAD_ADDRESS)
         return self.get_response(request)
 
