@@ -130,6 +130,13 @@ class TestPages:
         assert response.status_code == 404
         assert '<html lang="kk-Latn">' in response.content.decode()
 
+    def test_the_length_sent_is_the_length_of_the_spelled_page(self, client, site):
+        # The search page is spelled by the middleware, after Content-Length is set.
+        for address in ("/kk-latn/search/?q=Түркістан", "/kk-latn/no-such-page/x/"):
+            response = client.get(address)
+            assert KK_LATIN in response.content.decode() or response.status_code == 404
+            assert int(response["Content-Length"]) == len(response.content), address
+
     def test_a_cached_latin_page_is_served_spelled_without_queries(
         self, client, site, django_assert_num_queries
     ):

@@ -153,6 +153,9 @@ def spell_response(response) -> None:
         return
     charset = response.charset or settings.DEFAULT_CHARSET
     response.content = to_latin_page(response.content.decode(charset)).encode(charset)
+    if response.has_header("Content-Length"):
+        # Latin letters take fewer bytes than Cyrillic ones: say how many there are.
+        response["Content-Length"] = str(len(response.content))
     response.latin_spelled = True
 
 
