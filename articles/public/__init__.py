@@ -8,5 +8,6 @@ The readers' site.
 - ``preview``: staff previews and signed share links;
 - ``redirects``: old addresses answered with 301;
 - ``page_cache``: the anonymous page cache; ``reads``: "most read" counting;
-- ``urls`` (language-prefixed addresses) and ``root_urls`` (the rest).
+- ``urls`` (language-prefixed addresses) and ``root_urls`` (the rest);
+- ``api``: the read API at ``/api/v1/`` (JSON for apps and partners).
 """
