@@ -501,9 +501,10 @@ class TestPage:
             ("x" * 10_000, 0),
             ("😀🇰🇿 Түркістан 👍", 1),
             # The form blanks control characters, but the escape code's letters
-            # stick to the word: "31mтүркістан" is not a word of the story.
+            # stick to the word: "31mтүркістан" is not a word of the story, though
+            # PostgreSQL's trigram index finds it spelt alike.
             # (A NUL byte never reaches the page: see test_security_anonymous.)
-            ("\x01\x07\x1b[31mТүркістан\u202e", 0),
+            ("\x01\x07\x1b[31mТүркістан\u202e", {"postgresql": 1, "sqlite": 0}),
             ("\u00a0Түркістан\u00a0облысы", 1),
         ],
     )
