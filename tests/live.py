@@ -58,6 +58,20 @@ def fetch(url: str, headers=None, timeout=10.0) -> Answer:
         return Answer(error.code, error.headers, error.read())
 
 
+def serving(base: str, process, output, *, seconds: float) -> bool:
+    """Wait until base answers; raise with process's output if it dies first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(output.read().decode())
+        try:
+            fetch(base + "/robots.txt", timeout=2)
+            return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
 class LiveSite:
     def __init__(self, tmp: Path, **env):
         self.tmp = tmp
@@ -157,17 +171,9 @@ class Server:
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
         self.base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode())
-            try:
-                fetch(self.base + "/robots.txt", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("gunicorn did not start")
+        if not serving(self.base, self.process, self.process.stderr, seconds=60):
+            self.stop()
+            raise RuntimeError("gunicorn did not start")
 
     def get(self, path: str, **headers) -> Answer:
         return fetch(self.base + path, headers)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .live import ROOT, SEED, LiveSite, fetch, free_port
+from .live import ROOT, SEED, LiveSite, fetch, free_port, serving
 
 VCL = ROOT / "deploy" / "varnish" / "newsroom.vcl"
 VARNISH_PORTS = range(6081, 6090)
@@ -47,17 +47,9 @@ class Varnish:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )  # fmt: skip
         self.base = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(self.process.stdout.read().decode())
-            try:
-                fetch(self.base + "/robots.txt", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("varnishd did not start")
+        if not serving(self.base, self.process, self.process.stdout, seconds=30):
+            self.stop()
+            raise RuntimeError("varnishd did not start")
 
     def get(self, path, **headers):
         return fetch(self.base + path, headers)
