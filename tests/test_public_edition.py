@@ -296,3 +296,22 @@ class TestAdminStaysCyrillic:
         assert "Content-Language" not in response or response["Content-Language"] == (
             "kk"
         )
+
+
+def test_a_renamed_section_reaches_the_latin_edition_at_once(
+    client, site, django_capture_on_commit_callbacks
+):
+    from articles.workflow import catalog
+
+    from .factories import make_chief
+
+    client.get("/kk-latn/")  # the Latin section links are now kept in the cache
+    category = site.category
+    category.name = "Жаңа айдар"
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog.item_save(
+            obj=category, user=make_chief(), expected_version=category.version
+        )
+    page = client.get("/kk-latn/").content.decode()
+    links = page.split('<nav class="sections"')[1].split("</nav>")[0]
+    assert to_latin("Жаңа айдар") in links

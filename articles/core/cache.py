@@ -31,7 +31,8 @@ from django.utils import timezone
 PUBLIC_TTL = 300
 # The section links of the header and footer, per language (templatetags).
 NAV_KEY = "newsroom:nav:{language}"
-LANGUAGES = ("kk", "ru", "en")
+# Every edition keeps its own section links, the Latin-script one (kk-latn) too.
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 EVERYTHING = "all"
 SEQUENCE_KEY = "newsroom:purge:seq"
 PURGE_KEY = "newsroom:purge:{}"
