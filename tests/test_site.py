@@ -443,3 +443,18 @@ def test_related_stories_come_from_the_section_first(client, site):
     assert "Орысша жаңалық" not in related
     assert DRAFT_HEADLINE not in related
     assert SCHEDULED_HEADLINE not in related
+
+
+def test_home_keeps_a_block_for_the_first_sections_only(client):
+    from articles.public.views import HOME_SECTIONS
+
+    sections = [
+        make_category(f"Бөлім {n}", position=n) for n in range(HOME_SECTIONS + 3)
+    ]
+    for section in sections:
+        make_story(status=Status.PUBLISHED, category=section, language="kk")
+    html = client.get(url("home", "kk")).content.decode()
+    shown = re.findall(
+        r'<section class="section-block" aria-labelledby="([^"]+)"', html
+    )
+    assert shown == [f"section-{s.slug}" for s in sections[:HOME_SECTIONS]]

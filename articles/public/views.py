@@ -210,10 +210,11 @@ def home(request):
     by_category = defaultdict(list)
     for story in ranked:
         by_category[story.section].append(story)
-    sections = []
-    for category in tree.tops():
-        if by_category.get(category.pk):
-            sections.append({"category": category, "stories": by_category[category.pk]})
+    sections = [
+        {"category": category, "stories": by_category[category.pk]}
+        for category in tree.tops()
+        if by_category.get(category.pk)
+    ][:HOME_SECTIONS]
     most_read = list(reads.most_read(lang))
     in_sections = [s for b in sections for s in b["stories"]]  # type: ignore[attr-defined]
     attach_renditions([*latest, *in_sections])
