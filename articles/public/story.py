@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from articles.core.prepared import Prepared
 from articles.models import (
     Author,
     Correction,
@@ -38,30 +39,20 @@ RELATED = 4
 RELATED_DAYS = 7
 
 
-def _neighbours(story) -> tuple[dict[str, Story], list[Story]]:
-    """Return the story's public versions by language and its related stories.
-
-    One query: the translation group first, then the newest of the same section
-    and language, then (to fill a thin section) the newest of the last days in that
-    language; all drawn from the newest stories of the language.
-    """
-    root = story.translation_of_id or story.pk
+def _neighbour_rows(root, pk, category_id, language, now, since):
     in_group = Q(pk=root) | Q(translation_of_id=root)
-    same_section = Q(category_id=story.category_id, language=story.language)
-    recent = Q(
-        language=story.language,
-        published_at__gte=timezone.now() - timedelta(days=RELATED_DAYS),
-    )
-    rows = (
-        Story.objects.published()
+    same_section = Q(category_id=category_id, language=language)
+    recent = Q(language=language, published_at__gte=since)
+    return (
+        Story.objects.published(now)
         .filter(
             in_group
             | (
                 (same_section | recent)
-                & Q(published_at__gte=recent_cutoff(story.language))
+                & Q(published_at__gte=recent_cutoff(language, now))
             )
         )
-        .exclude(pk=story.pk)
+        .exclude(pk=pk)
         .select_related("category", "hero_image", "body_image")
         .defer("body", "body_text")
         .annotate(
@@ -73,13 +64,34 @@ def _neighbours(story) -> tuple[dict[str, Story], list[Story]]:
         )
         .order_by("group", "-published_at", "-id")[: len(Language) + 2 * RELATED]
     )
+
+
+neighbour_rows = Prepared(_neighbour_rows)
+
+
+def _neighbours(story) -> tuple[dict[str, Story], list[Story]]:
+    """Return the story's public versions by language and its related stories.
+
+    One query: the translation group first, then the newest of the same section
+    and language, then (to fill a thin section) the newest of the last days in that
+    language; all drawn from the newest stories of the language.
+    """
+    now = timezone.now()
+    rows = neighbour_rows(
+        root=story.translation_of_id or story.pk,
+        pk=story.pk,
+        category_id=story.category_id,
+        language=story.language,
+        now=now,
+        since=now - timedelta(days=RELATED_DAYS),
+    )
     versions, related = {story.language: story}, []
     for row in rows:
         if row.group == 0:
             versions.setdefault(row.language, row)
         else:
             related.append(row)
-    return versions, related[:RELATED]  # type: ignore[return-value]
+    return versions, related[:RELATED]
 
 
 def gone(request):
@@ -91,13 +103,18 @@ def gone(request):
     )
 
 
-@public_page
-def story_detail(request, category, slug):
-    story = (
+story_by_slug = Prepared(
+    lambda slug: (
         Story.objects.select_related("category", "source", "hero_image", "body_image")
         .filter(slug=slug)
-        .first()
+        .order_by("pk")[:1]
     )
+)
+
+
+@public_page
+def story_detail(request, category, slug):
+    story = next(iter(story_by_slug(slug=slug)), None)
     if story is None:
         raise Http404  # an old address: OldAddressRedirectMiddleware answers it
     if not story.is_public:
@@ -111,28 +128,35 @@ def story_detail(request, category, slug):
     return response
 
 
-def attachments(story) -> tuple[list[Author], list[Tag], list[Correction]]:
-    """Return the story's authors, tags and corrections, in one query."""
+def _attachment_rows(story_id):
     # Typed NULLs: PostgreSQL matches the columns of a UNION by type.
     text, when = CharField(), DateTimeField()
     no_time = Cast(Value(None), when)
     authors = (
-        Author.objects.filter(stories=story)
+        Author.objects.filter(stories=story_id)
         .order_by()
         .values_list(Value("a", text), "pk", "name", "slug", no_time)
     )
     tags = (
-        Tag.objects.filter(stories=story)
+        Tag.objects.filter(stories=story_id)
         .order_by()
         .values_list(Value("t", text), "pk", "name", "slug", no_time)
     )
     notes = (
-        Correction.objects.filter(story=story)
+        Correction.objects.filter(story=story_id)
         .order_by()
         .values_list(Value("c", text), "pk", "note", Value("", text), "created_at")
     )
+    return authors.union(tags, notes, all=True)
+
+
+attachment_rows = Prepared(_attachment_rows)
+
+
+def attachments(story) -> tuple[list[Author], list[Tag], list[Correction]]:
+    """Return the story's authors, tags and corrections, in one query."""
     found: dict[str, list[Any]] = {"a": [], "t": [], "c": []}
-    for kind, pk, name, slug, created_at in authors.union(tags, notes, all=True):
+    for kind, pk, name, slug, created_at in attachment_rows(story_id=story.pk):
         if kind == "c":
             found[kind].append(Correction(pk=pk, note=name, created_at=created_at))
         else:
