@@ -225,3 +225,23 @@ def test_editorial_changes_work_with_redis_unreachable(
         )
     story.refresh_from_db()
     assert story.status == Status.PUBLISHED
+
+
+def test_a_story_published_below_a_section_renews_the_sections_pages_and_count(
+    client, django_capture_on_commit_callbacks
+):
+    parent = make_category("Қоғам", slug="qogam")
+    child = make_category("Білім", slug="bilim", parent=parent)
+    for _ in range(20):  # exactly one page
+        make_story(status=Status.PUBLISHED, category=parent)
+    first = client.get("/kk/category/qogam/").content.decode()
+    assert 'rel="next"' not in first
+    assert client.get("/kk/category/qogam/?page=2").status_code == 200
+    story = make_story("Мектептер ашылды", status=Status.APPROVED, category=child)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.story_transition(
+            story_id=story.pk, user=make_editor(), action="publish"
+        )
+    renewed = client.get("/kk/category/qogam/").content.decode()
+    assert "Мектептер ашылды" in renewed
+    assert 'rel="next"' in renewed  # the cached count followed: 21 stories

@@ -101,8 +101,11 @@ def fragment(key: str, ttl: int, build: Callable[[], tuple[set[str], Any]]) -> A
 
     build() returns (keys, value); the value is kept for at most ttl seconds.
     """
-    found = cache.get_many([key, SEQUENCE_KEY])
-    current = found.get(SEQUENCE_KEY) or start_sequence()
+    found = cache.get_many([key, SEQUENCE_KEY, NEXT_SCHEDULED_KEY])
+    # A scheduled story that fell due purges, whether pages are cached or not.
+    current = check_schedule(
+        found.get(SEQUENCE_KEY) or start_sequence(), found.get(NEXT_SCHEDULED_KEY)
+    )
     stored = found.get(key)
     if stored is not None and is_fresh(stored[0], stored[1], current):
         return stored[2]

@@ -106,6 +106,25 @@ class SectionTree:
             output_field=BigIntegerField(),
         )
 
+    def top_order_expressions(self) -> list[Any]:
+        """Return (as SQL) what orders a story's top section among the tops."""
+        if not self.nested:  # the story's own section, in the tree's order
+            return [F("category__position"), F("category__name"), F("category_id")]
+        place = {top.pk: number for number, top in enumerate(self.tops())}
+        groups = defaultdict(list)
+        for pk in self.categories:
+            groups[place.get(self.top_of(pk), len(place))].append(pk)
+        return [
+            Case(
+                *[
+                    When(category_id__in=ids, then=Value(number))
+                    for number, ids in sorted(groups.items())
+                ],
+                default=Value(len(place)),
+                output_field=BigIntegerField(),
+            )
+        ]
+
 
 def section_and_below(category: Category) -> list[int]:
     """Return the ids of category and of every section below it."""

@@ -275,6 +275,17 @@ def _attempt(operation):
         return None
 
 
+# What a link to a story needs: its address, headline and Latin spelling.
+LINK_FIELDS = (
+    "headline",
+    "slug",
+    "language",
+    "published_at",
+    "category__slug",
+    "latin_overrides",
+)
+
+
 def most_read(language: str, limit: int = 5, now=None):
     """Return the public stories of a language read most in the last days."""
     now = now or timezone.now()
@@ -284,6 +295,7 @@ def most_read(language: str, limit: int = 5, now=None):
         .in_language(language)
         .filter(reads__day__gte=since)
         .select_related("category")
+        .only(*LINK_FIELDS)
         .annotate(read_count=Sum("reads__count"))
         .order_by("-read_count", "-published_at")[:limit]
     )

@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Subquery, Value, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, DenseRank, RowNumber
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from articles.core import cache as caching
-from articles.core.sections import SectionTree, section_and_below
+from articles.core.sections import SectionTree
 from articles.models import (
     Author,
     Category,
@@ -55,10 +55,10 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 OG_LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_US"}
 
 
-def recent_cutoff(lang: str):
+def recent_cutoff(lang: str, now=None):
     """Return (as SQL) the publication time of the RECENT_WINDOW-th newest story."""
     newest = (
-        Story.objects.published()
+        Story.objects.published(now)
         .in_language(lang)
         .order_by("-published_at")
         .values("published_at")[RECENT_WINDOW - 1 : RECENT_WINDOW]
@@ -107,14 +107,38 @@ def page_context(request, *, title, description="", breadcrumbs=(), versions=Non
 class CappedPaginator(Paginator):
     """Count at most MAX_PAGES pages, so a list costs the same however long it is.
 
-    Older stories stay reachable through the date archive.
+    Older stories stay reachable through the date archive. With count_keys, the
+    count is shared through the cache until a purge names one of those keys (a
+    story joined or left the list) or LIST_COUNT_TTL passes.
     """
 
     MAX_PAGES = 50
 
+    def __init__(self, object_list, per_page, *, count_key="", count_keys=()):
+        super().__init__(object_list, per_page)
+        self.count_key, self.count_keys = count_key, set(count_keys)
+
     @cached_property
     def count(self):
-        return self.object_list[: self.per_page * self.MAX_PAGES].count()  # type: ignore[attr-defined]
+        def build():
+            capped = self.object_list[: self.per_page * self.MAX_PAGES]
+            return self.count_keys, capped.count()  # type: ignore[attr-defined]
+
+        if not self.count_keys:
+            return build()[1]
+        return caching.fragment(self.count_key, LIST_COUNT_TTL, build)
+
+
+LIST_COUNT_KEY = "newsroom:list-count:{}"
+LIST_COUNT_TTL = 60
+SECTIONS_KEY = "newsroom:sections"
+
+
+def section_tree() -> SectionTree:
+    """Return the tree of sections, shared through the cache until one changes."""
+    return caching.fragment(
+        SECTIONS_KEY, LIST_COUNT_TTL, lambda: ({"nav"}, SectionTree.load())
+    )
 
 
 RAILS_KEY = "newsroom:rails:{}"
@@ -133,14 +157,7 @@ def side_rails(lang: str) -> tuple[list[Story], list[Story]]:
             Story.objects.published()
             .in_language(lang)
             .select_related("category")
-            .only(
-                "headline",
-                "slug",
-                "language",
-                "published_at",
-                "category__slug",
-                "latin_overrides",
-            )
+            .only(*reads.LINK_FIELDS)
             .order_by("-published_at")[:RAIL_SIZE]
         )
         most_read = list(reads.most_read(lang))
@@ -150,9 +167,21 @@ def side_rails(lang: str) -> tuple[list[Story], list[Story]]:
     return caching.fragment(RAILS_KEY.format(lang), RAILS_TTL, build)
 
 
-def story_list(request, stories, *, title, description="", breadcrumbs=(), **extra):
-    """Render one page of a list of stories."""
-    page = CappedPaginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
+def story_list(
+    request, stories, *, title, description="", breadcrumbs=(), count_keys=(), **extra
+):
+    """Render one page of a list of stories.
+
+    count_keys: the keys whose purge changes the list's length (see
+    CappedPaginator); without them the list is counted on every request.
+    """
+    paginator = CappedPaginator(
+        stories,
+        PAGE_SIZE,
+        count_key=LIST_COUNT_KEY.format(request.path),
+        count_keys=count_keys,
+    )
+    page = paginator.get_page(request.GET.get("page"))
     stories = list(page.object_list)
     attach_renditions(stories)
     context = page_context(
@@ -193,7 +222,7 @@ def home(request):
     if featured is not None:
         latest.remove(featured)
         latest.insert(0, featured)
-    tree = SectionTree.load()
+    tree = section_tree()
     ranked = (
         public_stories()
         .filter(published_at__gte=recent_cutoff(lang))
@@ -203,9 +232,11 @@ def home(request):
                 RowNumber(),
                 partition_by=[F("section")],
                 order_by=[F("published_at").desc(), F("id").desc()],
-            )
+            ),
+            # The first HOME_SECTIONS sections with recent stories, by position.
+            block=Window(DenseRank(), order_by=tree.top_order_expressions()),
         )
-        .filter(rank__lte=BLOCK_SIZE)
+        .filter(rank__lte=BLOCK_SIZE, block__lte=HOME_SECTIONS)
     )
     by_category = defaultdict(list)
     for story in ranked:
@@ -215,7 +246,7 @@ def home(request):
         for category in tree.tops()
         if by_category.get(category.pk)
     ][:HOME_SECTIONS]
-    most_read = list(reads.most_read(lang))
+    _rail, most_read = side_rails(lang)
     in_sections = [s for b in sections for s in b["stories"]]  # type: ignore[attr-defined]
     attach_renditions([*latest, *in_sections])
     show(request, "front", f"lang-{lang}", stories=[*latest, *in_sections, *most_read])
@@ -248,10 +279,14 @@ def home(request):
 @public_page
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
-    show(request, f"section-{category.pk}", f"section-{category.pk}-list")
+    below = section_tree().below(category.pk)
+    # The list holds the stories of the sections below too: any of them changes it.
+    lists = {f"section-{pk}-list" for pk in below}
+    show(request, f"section-{category.pk}", *lists)
     return story_list(
         request,
-        public_stories().filter(category__in=section_and_below(category)),
+        public_stories().filter(category__in=below),
+        count_keys=lists,
         title=category.display_name,
         description=category.description
         or _("Latest news in the section “%(name)s”.")
@@ -269,6 +304,7 @@ def source_detail(request, slug):
     return story_list(
         request,
         public_stories().filter(source=source),
+        count_keys={f"source-{source.pk}-list"},
         title=_("All stories from %(name)s") % {"name": source.name},
         description=source.description
         or _("Stories published with the source %(name)s.") % {"name": source.name},
@@ -285,6 +321,7 @@ def tag_detail(request, slug):
     return story_list(
         request,
         public_stories().filter(tags=tag),
+        count_keys={f"tag-{tag.pk}-list"},
         title=tag.name,
         description=_("Stories tagged “%(name)s”.") % {"name": tag.name},
         breadcrumbs=[(tag.name, None)],
@@ -299,6 +336,7 @@ def author_detail(request, slug):
     return story_list(
         request,
         public_stories().filter(authors=author),
+        count_keys={f"author-{author.pk}-list"},
         title=author.name,
         description=author.bio or _("Stories by %(name)s.") % {"name": author.name},
         breadcrumbs=[(author.name, None)],
