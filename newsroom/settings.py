@@ -25,7 +25,6 @@ from newsroom.secret_key import installation_secret_key
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NEWSROOM_VAR_DIR", BASE_DIR / "var"))
 
-
 PRODUCTION = env_bool("NEWSROOM_PRODUCTION")
 DEBUG = env_bool("DEBUG") and not PRODUCTION
 
@@ -311,9 +310,10 @@ LOGGING = {
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "TuraNews")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 # Whole public pages are cached for anonymous readers; off only to measure or debug.
+# Each process also keeps the pages it served last in memory, up to this many MiB.
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
-# How long a signed share link to a draft's preview opens it (3 days).
-NEWSROOM_SHARE_LINK_SECONDS = 3 * 24 * 3600
+NEWSROOM_PAGE_MEMO_BYTES = int(os.environ.get("NEWSROOM_PAGE_MEMO_MB", "4")) << 20
+NEWSROOM_SHARE_LINK_SECONDS = 3 * 24 * 3600  # a draft's signed share link: 3 days
 
 # Read API: requests a minute per client address without a key (partners' keys
 # carry their own limit), and the request header a trusted proxy puts the

@@ -27,9 +27,13 @@ def _empty_cache():
     """Start every test without cached pages or counters left by another."""
     from django.core.cache import cache
 
+    from articles.public.page_cache import MEMO
+
     cache.clear()
+    MEMO.clear()
     yield
     cache.clear()
+    MEMO.clear()
 
 
 @pytest.fixture(autouse=True)

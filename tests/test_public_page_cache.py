@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.test import RequestFactory, override_settings
 
 from articles.core import cache as caching
-from articles.models import Status
+from articles.models import Status, Story
 from articles.public import page_cache
 from articles.workflow import services
 
@@ -245,3 +245,46 @@ def test_a_story_published_below_a_section_renews_the_sections_pages_and_count(
     renewed = client.get("/kk/category/qogam/").content.decode()
     assert "Мектептер ашылды" in renewed
     assert 'rel="next"' in renewed  # the cached count followed: 21 stories
+
+
+def test_a_process_serves_its_last_pages_from_memory_until_a_purge_names_them(
+    client, site, monkeypatch
+):
+    elsewhere = make_story(
+        "Football news",
+        status=Status.PUBLISHED,
+        category=make_category("Спорт", slug="sport"),
+        language="en",
+    )
+    story_page, other_page = site.kk.get_absolute_url(), elsewhere.get_absolute_url()
+    first = client.get(story_page).content
+    client.get(other_page)
+    shared_reads = []
+    original_get = caches["default"].get
+
+    def counting_get(key, *args, **kwargs):
+        if key.startswith("newsroom:page:"):
+            shared_reads.append(key)
+        return original_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(caches["default"], "get", counting_get)
+    assert client.get(story_page).content == first
+    assert client.get(other_page).status_code == 200
+    assert shared_reads == []  # both from this process's memory
+    # Another process withdraws the story: all this one sees is the shared counter.
+    Story.objects.filter(pk=site.kk.pk).update(status=Status.UNPUBLISHED)
+    caching.purge_public({f"story-{site.kk.pk}"})
+    assert client.get(story_page).status_code == 410
+    assert client.get(other_page).status_code == 200
+    assert shared_reads == [page_cache.page_key(RequestFactory().get(story_page))]
+
+
+def test_the_memory_of_a_process_keeps_to_its_size():
+    memo = page_cache.PageMemo(limit=8_000)
+    for number in range(10):
+        memo.put(f"page-{number}", {"content": b"x" * 900, "keys": []}, 1)
+    assert memo.size <= 8_000
+    assert memo.get("page-9", 1) is not None
+    assert memo.get("page-0", 1) is None  # the oldest went first
+    memo.put("too-big", {"content": b"x" * 2_000, "keys": []}, 1)
+    assert memo.get("too-big", 1) is None

@@ -11,6 +11,9 @@ for how a page goes stale.
 """
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -111,25 +114,26 @@ class CachedPageMiddleware:
         use_cache = settings.NEWSROOM_PAGE_CACHE
         if use_cache:
             key = page_key(request)
-            found = cache.get_many(
-                [key, caching.SEQUENCE_KEY, caching.NEXT_SCHEDULED_KEY]
-            )
             # The counter is read before the page is rendered: a purge that lands
-            # while it renders leaves the page stale at once.
-            sequence = caching.check_schedule(
-                found.get(caching.SEQUENCE_KEY) or caching.start_sequence(),
-                found.get(caching.NEXT_SCHEDULED_KEY),
-            )
-            stored = found.get(key)
-            if stored is not None and caching.is_fresh(
-                stored["sequence"], stored["keys"], sequence
-            ):
+            # while it renders leaves the page stale at once. It is read on every
+            # request, so a purge reaches every process at once.
+            sequence = caching.generation()
+            stored = MEMO.get(key, sequence)
+            if stored is None:
+                stored = cache.get(key)
+                if stored is not None and caching.is_fresh(
+                    stored["sequence"], stored["keys"], sequence
+                ):
+                    MEMO.put(key, stored, sequence)
+                else:
+                    stored = None
+            if stored is not None:
                 return self.replay(request, stored)
         response = self.get_response(request)
         if not self.storable(response):
             return response
         if use_cache:
-            self.store(key, response, sequence)
+            MEMO.put(key, self.store(key, response, sequence), sequence)
         return conditional(request, response) or response
 
     @staticmethod
@@ -144,25 +148,24 @@ class CachedPageMiddleware:
         )
 
     @staticmethod
-    def store(key, response, sequence) -> None:
+    def store(key, response, sequence) -> dict | None:
         ttl = caching.public_ttl()
         if ttl <= 0:
-            return
+            return None
         headers = {
             name: value
             for name, value in response.items()
             if name.lower() not in PRIVATE_HEADERS
         }
-        cache.set(
-            key,
-            {
-                "content": response.content,
-                "headers": headers,
-                "keys": response["xkey"].split(),
-                "sequence": sequence,
-            },
-            ttl,
-        )
+        stored = {
+            "content": response.content,
+            "headers": headers,
+            "keys": response["xkey"].split(),
+            "sequence": sequence,
+            "expires": time.monotonic() + ttl,
+        }
+        cache.set(key, stored, ttl)
+        return stored
 
     @staticmethod
     def replay(request, stored) -> HttpResponse:
@@ -174,6 +177,68 @@ class CachedPageMiddleware:
         for name, value in headers.items():
             response[name] = value
         return response
+
+
+class PageMemo:
+    """The pages this process served last, kept in its own memory.
+
+    A hit then costs one read of the shared purge counter instead of a read of
+    the whole page from the shared cache. An entry is served only while the
+    counter says no purge has named its keys (the same test as for the shared
+    copy) and its time to live lasts; the oldest go first beyond ``limit`` bytes.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.pages: OrderedDict[str, dict] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str, sequence: int) -> dict | None:
+        stored = self.pages.get(key)
+        if stored is None:
+            return None
+        if stored.get("expires", 0) < time.monotonic() or (
+            stored["sequence"] != sequence
+            and not caching.is_fresh(stored["sequence"], stored["keys"], sequence)
+        ):
+            self.drop(key)
+            return None
+        with self.lock:
+            if key in self.pages:
+                # Fresh as of this counter: no need to look at the purges again.
+                self.pages[key] = stored = {**stored, "sequence": sequence}
+                self.pages.move_to_end(key)
+        return stored
+
+    def put(self, key: str, stored: dict | None, sequence: int) -> None:
+        if stored is None or len(stored["content"]) > self.limit // 8:
+            return
+        stored = {**stored, "sequence": sequence}
+        stored.setdefault("expires", time.monotonic() + caching.public_ttl())
+        with self.lock:
+            self._remove(key)
+            self.pages[key] = stored
+            self.size += len(stored["content"])
+            while self.size > self.limit:
+                self._remove(next(iter(self.pages)))
+
+    def drop(self, key: str) -> None:
+        with self.lock:
+            self._remove(key)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+    def _remove(self, key: str) -> None:
+        stored = self.pages.pop(key, None)
+        if stored is not None:
+            self.size -= len(stored["content"])
+
+
+MEMO = PageMemo(settings.NEWSROOM_PAGE_MEMO_BYTES)
 
 
 def conditional(request, headers):
