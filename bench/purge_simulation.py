@@ -50,6 +50,7 @@ LANGUAGES = (("kk", 0.6), ("ru", 0.3), ("en", 0.1))
 SECTIONS, SOURCES = 50, 20
 PAGE_SIZE, RAIL, RELATED, FEED, HOME_LATEST, BLOCK = 20, 8, 4, 30, 13, 4
 TTL = caching.PUBLIC_TTL
+STORY_TTL = caching.STORY_TTL
 
 
 class Clock:
@@ -94,7 +95,8 @@ class Newsroom:
             "nav",
             f"section-{section}",
             f"source-{self.source[pk]}",
-            *(caching.story_key(s) for s in [pk, *related]),
+            caching.story_key(pk),
+            *(caching.card_key(s) for s in related if s != pk),
         }
 
     def keys_of_section_page(self, lang, section, page):
@@ -105,7 +107,7 @@ class Newsroom:
             "nav",
             f"section-{section}",
             f"section-{section}-list",
-            *(caching.story_key(s) for s in [*shown, *rail]),
+            *(caching.card_key(s) for s in [*shown, *rail]),
         }
 
     def keys_of_front_page(self, lang):
@@ -117,12 +119,14 @@ class Newsroom:
             "front",
             f"lang-{lang}",
             *(f"section-{s}" for s in range(SECTIONS)),
-            *(caching.story_key(s) for s in shown),
+            *(caching.card_key(s) for s in shown),
         }
 
-    def change_keys(self, pk, published: bool) -> set[str]:
+    def change_keys(self, pk, published: bool, card: bool) -> set[str]:
         """What the workflow services purge for a publication or an edit."""
         keys = {caching.story_key(pk), "feeds"}
+        if published or card:
+            keys.add(caching.card_key(pk))
         if published:
             keys |= caching.listed_in(
                 language=self.language[pk],
@@ -148,13 +152,15 @@ def simulate(args, policy: str) -> tuple[int, int, int]:
     section_rank = zipf_picker(SECTIONS, 0.8, rng)
     page_rank = zipf_picker(50, 1.5, rng)
     hits = requests = purged = 0
-    seconds = args.minutes * 60
+    warmup = args.warmup * 60
+    seconds = warmup + args.minutes * 60
     every = 1.0 / args.rate
     next_change, t = 120.0, 0.0
     with (
         mock.patch("django.core.cache.backends.locmem.time", clock),
         mock.patch("django.core.cache.backends.base.time", clock),
         mock.patch.object(caching, "next_scheduled", return_value=None),
+        mock.patch.object(caching, "story_ttl", return_value=args.story_ttl),
     ):
         while t < seconds:
             clock.now = clock.start + t
@@ -167,15 +173,18 @@ def simulate(args, policy: str) -> tuple[int, int, int]:
                     ids = newsroom.by_lang[lang]
                     pk = ids[-1 - min(len(ids) - 1, story_rank() // 3)]
                 published = pk == newsroom.next_id - 1
-                keys = newsroom.change_keys(pk, published)
+                card = published or rng.random() < args.card_edits
+                keys = newsroom.change_keys(pk, published, card)
                 if policy != "never":
                     caching.purge_public(keys if policy == "keys" else None)
             lang = rng.choices([c for c, _ in LANGUAGES], [0.6, 0.3, 0.1])[0]
             kind = rng.random()
+            ttl = args.ttl
             if kind < 0.80:
                 ids = newsroom.by_lang[lang]
                 pk = ids[-1 - min(len(ids) - 1, story_rank())]
                 address, keys = f"story/{pk}", newsroom.keys_of_story_page(pk)
+                ttl = args.story_ttl
             elif kind < 0.90:
                 address, keys = f"front/{lang}", newsroom.keys_of_front_page(lang)
             elif kind < 0.97:
@@ -187,14 +196,17 @@ def simulate(args, policy: str) -> tuple[int, int, int]:
                 keys = newsroom.keys_of_section_page(lang, section, page)
             else:
                 address, keys = f"feed/{lang}", {"nav", "feeds"}
-            requests += 1
+            counted = t >= warmup
+            requests += counted
             sequence = caching.snapshot()[0]
             stored = cache.get(address)
             if stored is not None and caching.is_fresh(stored[0], stored[1], sequence):
-                hits += 1
+                hits += counted
+                if sequence - stored[0] > caching.REFRESH_AFTER:  # as the app does
+                    cache.set(address, (sequence, *stored[1:]), stored[2] - t)
             else:
-                purged += stored is not None  # kept, unexpired, but made stale
-                cache.set(address, (sequence, keys), args.ttl)
+                purged += counted and stored is not None  # kept, unexpired, but stale
+                cache.set(address, (sequence, keys, t + ttl), ttl)
             t += every
     return hits, requests, purged
 
@@ -207,6 +219,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--zipf", type=float, default=1.0, help="exponent of reads")
     parser.add_argument("--ttl", type=int, default=TTL, help="page lifetime, s")
+    parser.add_argument(
+        "--card-edits",
+        type=float,
+        default=0.25,
+        help="share of edits that change a story's headline, summary or picture",
+    )
+    parser.add_argument(
+        "--story-ttl", type=int, default=STORY_TTL, help="story page lifetime, s"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=60, help="minutes run before counting"
+    )
     args = parser.parse_args()
     print(
         f"{args.stories:,} stories, {args.rate:g} requests/s for {args.minutes} "

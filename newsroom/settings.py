@@ -82,8 +82,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "articles.public.edition.LatinEditionMiddleware",
-    # Before anything looks a path or a filter up: NUL bytes get a 400 (see module).
-    "articles.public.bad_requests.RefuseBadAddressesMiddleware",
+    "articles.public.bad_requests.RefuseBadAddressesMiddleware",  # NUL bytes: 400
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -94,8 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees a 404 first: old (WordPress) addresses of imported stories.
     "articles.public.redirects.OldAddressRedirectMiddleware",
-    # Turns a locked-out sign-in into the lockout page.
-    "axes.middleware.AxesMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked-out sign-in: the lockout page
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -315,16 +313,18 @@ NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
 NEWSROOM_PAGE_MEMO_BYTES = int(os.environ.get("NEWSROOM_PAGE_MEMO_MB", "4")) << 20
 NEWSROOM_SHARE_LINK_SECONDS = 3 * 24 * 3600  # a draft's signed share link: 3 days
 
-# Read API: requests a minute per client address without a key (partners' keys
-# carry their own limit), and the request header a trusted proxy puts the
-# reader's address in (e.g. HTTP_X_REAL_IP; empty: the connection's address).
+# Read API: requests a minute per client address without a key (partners' keys carry
+# their own limit), and the header a trusted proxy puts the reader's address in
+# (e.g. HTTP_X_REAL_IP; empty: the connection's address).
 NEWSROOM_API_RATE = int(os.environ.get("NEWSROOM_API_RATE", "120"))
 NEWSROOM_API_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_API_CLIENT_IP_HEADER", "")
 # Reads gathered in each process for a second before they reach the embedded cache
 # (off in tests, which count them at once).
 NEWSROOM_READS_GATHERED = env_bool("NEWSROOM_READS_GATHERED", default=True)
-# How long a public page may be kept (here and, as s-maxage, by an edge cache).
+# How long a public page may be kept (here and, as s-maxage, by an edge cache);
+# a story page longer, as it names all it shows (see articles.core.cache).
 NEWSROOM_PUBLIC_TTL = int(os.environ.get("NEWSROOM_PUBLIC_TTL", "300"))
+NEWSROOM_STORY_TTL = int(os.environ.get("NEWSROOM_STORY_TTL", 6 * 3600))
 # Varnish servers to purge by key when something readers see changes (none: none).
 NEWSROOM_VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS", [])
 

@@ -46,15 +46,17 @@ def test_public_pages_carry_edge_cache_headers(client, site):
         f"tag-{site.tag.pk}",
         "nav",
     } <= keys
-    assert f"story-{site.ru.pk}" in keys  # its version in another language is shown
+    assert f"card-{site.ru.pk}" in keys  # its version in another language is linked
+    assert f"story-{site.ru.pk}" not in keys
     assert "X-Newsroom-Read" not in response  # counted, never sent
 
 
 def test_list_pages_feeds_and_front_page_name_their_keys(client, site):
     home = keys_of(client.get("/kk/"))
-    assert {"front", "lang-kk", f"story-{site.kk.pk}"} <= home
+    assert {"front", "lang-kk", f"card-{site.kk.pk}"} <= home
     section = keys_of(client.get(site.category.get_absolute_url()))
-    assert {f"section-{site.category.pk}-list", f"story-{site.kk.pk}"} <= section
+    assert {f"section-{site.category.pk}-list", f"card-{site.kk.pk}"} <= section
+    assert f"story-{site.kk.pk}" not in home | section  # they show its card only
     assert "feeds" in keys_of(client.get("/kk/feed/"))
     assert "feeds" in keys_of(client.get("/sitemap.xml"))
 
@@ -288,3 +290,34 @@ def test_the_memory_of_a_process_keeps_to_its_size():
     assert memo.get("page-0", 1) is None  # the oldest went first
     memo.put("too-big", {"content": b"x" * 2_000, "keys": []}, 1)
     assert memo.get("too-big", 1) is None
+
+
+def test_an_edit_of_the_text_alone_leaves_the_pages_showing_its_card(
+    client, site, django_capture_on_commit_callbacks
+):
+    story_page, section_page = (
+        site.kk.get_absolute_url(),
+        site.category.get_absolute_url(),
+    )
+    client.get(story_page)
+    before = client.get(section_page)
+    with django_capture_on_commit_callbacks(execute=True):
+        story = Story.objects.get(pk=site.kk.pk)
+        story.body = "<p>Ауруханада 650 медицина қызметкері еңбек етеді.</p>"
+        services.story_save(
+            story=story, user=make_editor(), expected_version=story.version
+        )
+    rendered = []
+    original = page_cache.CachedPageMiddleware.store
+
+    def counting(key, response, sequence):
+        rendered.append(key)
+        return original(key, response, sequence)
+
+    page_cache.CachedPageMiddleware.store = staticmethod(counting)
+    try:
+        assert "650 медицина" in client.get(story_page).content.decode()
+        assert client.get(section_page).content == before.content
+    finally:
+        page_cache.CachedPageMiddleware.store = staticmethod(original)
+    assert rendered == [page_cache.page_key(RequestFactory().get(story_page))]

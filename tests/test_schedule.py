@@ -141,6 +141,34 @@ def test_cache_life_never_crosses_the_next_publication():
     assert caching.public_ttl(now + timedelta(seconds=89)) == 1
 
 
+def test_story_pages_are_kept_longer_but_not_past_midnight_or_the_next_publication(
+    client,
+):
+    cache.clear()
+    morning = nine_tomorrow()
+    assert caching.story_ttl(morning) == caching.STORY_TTL  # 6 hours
+    evening = morning.replace(hour=23, minute=50)
+    assert caching.story_ttl(evening) == 600  # the header's date changes at 00:00
+    make_story(
+        "Жоспарлы", status=Status.PUBLISHED, published_at=morning + timedelta(minutes=2)
+    )
+    caching.purge_public()
+    assert caching.story_ttl(morning) == 120
+    story = make_story("Жарияланған", status=Status.PUBLISHED)
+    with clock(morning):
+        story_page = client.get(story.get_absolute_url())
+        section_page = client.get(story.category.get_absolute_url())
+    assert "s-maxage=120," in story_page["Cache-Control"]
+    assert "s-maxage=120," in section_page["Cache-Control"]
+    cache.clear()
+    caching.next_scheduled(morning + timedelta(hours=1))  # nothing due any more
+    with clock(morning + timedelta(hours=1)):
+        story_page = client.get(story.get_absolute_url())
+        section_page = client.get(story.category.get_absolute_url())
+    assert f"s-maxage={caching.STORY_TTL}," in story_page["Cache-Control"]
+    assert f"s-maxage={caching.PUBLIC_TTL}," in section_page["Cache-Control"]
+
+
 def move(story, action, capture, **kwargs):
     with capture(execute=True):
         services.story_transition(

@@ -20,7 +20,7 @@ everything, so a story due at 09:00 appears at 09:00.
 
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +29,10 @@ from django.db import transaction
 from django.utils import timezone
 
 PUBLIC_TTL = 300
+# A story page names everything it shows, so a purge renews it: it may be kept
+# longer than a list, whose rails follow the clock (until the day's end at most,
+# for the date in the header; NEWSROOM_STORY_TTL changes it).
+STORY_TTL = 6 * 3600
 # The section links of the header and footer, per language (templatetags).
 NAV_KEY = "newsroom:nav:{language}"
 # Every edition keeps its own section links, the Latin-script one (kk-latn) too.
@@ -37,8 +41,11 @@ EVERYTHING = "all"
 SEQUENCE_KEY = "newsroom:purge:seq"
 PURGE_KEY = "newsroom:purge:{}"
 NEXT_SCHEDULED_KEY = "newsroom:public:next-scheduled"
-# A page older than this many purges is simply treated as stale.
-MAX_PURGES_CHECKED = 50
+# A page older than this many purges is simply treated as stale. A page found
+# fresh far behind the counter is stored again at the counter (REFRESH_AFTER), so
+# the next reader's check reads only the purges since.
+MAX_PURGES_CHECKED = 200
+REFRESH_AFTER = 10
 
 
 def snapshot() -> tuple[int, float | None]:
@@ -131,7 +138,8 @@ def purge_public(keys: Iterable[str] | None = None) -> None:
         sequence = start_sequence() + 1
         cache.set(SEQUENCE_KEY, sequence, None)
         keys = frozenset({EVERYTHING})
-    cache.set(PURGE_KEY.format(sequence), keys, PUBLIC_TTL * 2)
+    # Kept as long as the longest-lived page that may need to look it up.
+    cache.set(PURGE_KEY.format(sequence), keys, 2 * max(public_ttl(), story_ttl()))
     if keys & {"nav", EVERYTHING}:
         cache.delete_many([NAV_KEY.format(language=code) for code in LANGUAGES])
     # A change may have scheduled a story, moved or cancelled one: look again now,
@@ -167,14 +175,28 @@ def next_scheduled(now: datetime | None = None) -> datetime | None:
     return datetime.fromtimestamp(stamp, tz=UTC) if stamp else None
 
 
-def public_ttl(now: datetime | None = None) -> int:
+def public_ttl(now: datetime | None = None, longest: int | None = None) -> int:
     """Return how long a public page may be cached from now, in seconds."""
     now = now or timezone.now()
-    longest = getattr(settings, "NEWSROOM_PUBLIC_TTL", PUBLIC_TTL)
+    if longest is None:
+        longest = getattr(settings, "NEWSROOM_PUBLIC_TTL", PUBLIC_TTL)
     due = next_scheduled(now)
     if due is None:
         return longest
     return max(0, min(longest, int((due - now).total_seconds())))
+
+
+def story_ttl(now: datetime | None = None) -> int:
+    """Return how long a story page may be cached from now: until the next
+    scheduled story, the day's end or NEWSROOM_STORY_TTL, whichever comes first."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    midnight = (local + timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    longest = getattr(settings, "NEWSROOM_STORY_TTL", STORY_TTL)
+    until_midnight = max(1, int((midnight - local).total_seconds()))
+    return public_ttl(now, min(longest, until_midnight))
 
 
 # Keys: what a page shows, and what a change touches.
@@ -182,6 +204,13 @@ def public_ttl(now: datetime | None = None) -> int:
 
 def story_key(story_id: int) -> str:
     return f"story-{story_id}"
+
+
+def card_key(story_id: int) -> str:
+    """Return the key of the pages that show a story as a card or a link (lists,
+    related stories, rails): they change when its headline, summary, picture,
+    address or status do, not when its text does."""
+    return f"card-{story_id}"
 
 
 def listed_in(

@@ -36,13 +36,15 @@ NOT_MODIFIED_HEADERS = (
 )  # fmt: skip
 
 
-def show(request, *keys: str, stories=()) -> None:
-    """Note that the page being built shows these keys and these stories."""
+def show(request, *keys: str, stories=(), cards=()) -> None:
+    """Note that the page being built shows these keys, these stories in full and
+    these stories' cards (a headline, summary and picture that lead to them)."""
     found = getattr(request, "public_keys", None)
     if found is None:
         found = request.public_keys = set()
     found.update(keys)
     found.update(caching.story_key(s.pk) for s in stories if s is not None)
+    found.update(caching.card_key(s.pk) for s in cards if s is not None)
 
 
 def public_page(view):
@@ -55,7 +57,7 @@ def public_page(view):
         if hasattr(response, "render") and callable(response.render):
             response.render()
         if response.status_code == 200 and not response.streaming:
-            mark_public(response, request.public_keys)
+            mark_public(response, request.public_keys, keep_for(request))
         return response
 
     return wrapper
@@ -72,9 +74,19 @@ def public_feed(view):
     return public_page(listed)
 
 
-def mark_public(response, keys) -> None:
+def keep_for(request, seconds: int | None = None) -> int:
+    """Return how long the page being built may be kept; a view that knows
+    better (the story page) sets it first with ``seconds``."""
+    if seconds is not None:
+        request.public_ttl = seconds
+    found = getattr(request, "public_ttl", None)
+    return found if found is not None else caching.public_ttl()
+
+
+def mark_public(response, keys, ttl: int | None = None) -> None:
     """Add the edge-cache headers of a public page."""
-    ttl = caching.public_ttl()
+    ttl = caching.public_ttl() if ttl is None else ttl
+    response.public_ttl = ttl
     response["Cache-Control"] = (
         f"public, max-age=0, s-maxage={ttl}, "
         f"stale-while-revalidate={STALE_WHILE_REVALIDATE}, "
@@ -124,6 +136,7 @@ class CachedPageMiddleware:
                 if stored is not None and caching.is_fresh(
                     stored["sequence"], stored["keys"], sequence
                 ):
+                    self.refresh(key, stored, sequence)
                     MEMO.put(key, stored, sequence)
                 else:
                     stored = None
@@ -148,8 +161,18 @@ class CachedPageMiddleware:
         )
 
     @staticmethod
+    def refresh(key, stored, sequence) -> None:
+        """Store a page found fresh far behind the counter again at the counter."""
+        if sequence - stored["sequence"] <= caching.REFRESH_AFTER:
+            return
+        left = int(stored.get("expires", 0) - time.time())
+        if left > 0:
+            cache.set(key, {**stored, "sequence": sequence}, left)
+
+    @staticmethod
     def store(key, response, sequence) -> dict | None:
-        ttl = caching.public_ttl()
+        ttl = getattr(response, "public_ttl", None)
+        ttl = caching.public_ttl() if ttl is None else ttl
         if ttl <= 0:
             return None
         headers = {
@@ -162,7 +185,7 @@ class CachedPageMiddleware:
             "headers": headers,
             "keys": response["xkey"].split(),
             "sequence": sequence,
-            "expires": time.monotonic() + ttl,
+            "expires": time.time() + ttl,
         }
         cache.set(key, stored, ttl)
         return stored
@@ -198,7 +221,7 @@ class PageMemo:
         stored = self.pages.get(key)
         if stored is None:
             return None
-        if stored.get("expires", 0) < time.monotonic() or (
+        if stored.get("expires", 0) < time.time() or (
             stored["sequence"] != sequence
             and not caching.is_fresh(stored["sequence"], stored["keys"], sequence)
         ):
@@ -215,7 +238,7 @@ class PageMemo:
         if stored is None or len(stored["content"]) > self.limit // 8:
             return
         stored = {**stored, "sequence": sequence}
-        stored.setdefault("expires", time.monotonic() + caching.public_ttl())
+        stored.setdefault("expires", time.time() + caching.public_ttl())
         with self.lock:
             self._remove(key)
             self.pages[key] = stored

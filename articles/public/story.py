@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from articles.core import cache as caching
 from articles.core.prepared import Prepared
 from articles.models import (
     Author,
@@ -24,7 +25,7 @@ from articles.models import (
     active_language,
 )
 from articles.public import edition
-from articles.public.page_cache import public_page, show
+from articles.public.page_cache import keep_for, public_page, show
 from articles.public.reads import mark_read
 from articles.public.views import (
     attach_renditions,
@@ -123,6 +124,7 @@ def story_detail(request, category, slug):
         raise Http404
     if story.language != active_language() or story.category.slug != category:
         return redirect(story.get_absolute_url(), permanent=True)
+    keep_for(request, caching.story_ttl())
     response = story_page(request, story)
     mark_read(response, story.pk)
     return response
@@ -179,7 +181,8 @@ def story_page(request, story):
         *([f"source-{story.source_id}"] if story.source_id else []),
         *(f"author-{a.pk}" for a in authors),
         *(f"tag-{t.pk}" for t in tags),
-        stories=[story, *related, *versions.values()],
+        stories=[story],
+        cards=[*related, *(v for v in versions.values() if v is not story)],
     )
     edition.spell_stories([story, *related])
     crumbs = [

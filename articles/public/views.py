@@ -161,7 +161,7 @@ def side_rails(lang: str) -> tuple[list[Story], list[Story]]:
             .order_by("-published_at")[:RAIL_SIZE]
         )
         most_read = list(reads.most_read(lang))
-        keys = {f"lang-{lang}", *(f"story-{s.pk}" for s in [*rail, *most_read])}
+        keys = {f"lang-{lang}", *(caching.card_key(s.pk) for s in [*rail, *most_read])}
         return keys, (rail, most_read)
 
     return caching.fragment(RAILS_KEY.format(lang), RAILS_TTL, build)
@@ -196,7 +196,7 @@ def story_list(
     rail, most_read = side_rails(active_language())
     # The rails follow new stories within the cache's lifetime; a change to a
     # story they show purges the page at once.
-    show(request, stories=[*stories, *rail, *most_read])
+    show(request, cards=[*stories, *rail, *most_read])
     edition.spell_stories([*stories, *rail, *most_read])
     return render(
         request,
@@ -249,7 +249,7 @@ def home(request):
     _rail, most_read = side_rails(lang)
     in_sections = [s for b in sections for s in b["stories"]]  # type: ignore[attr-defined]
     attach_renditions([*latest, *in_sections])
-    show(request, "front", f"lang-{lang}", stories=[*latest, *in_sections, *most_read])
+    show(request, "front", f"lang-{lang}", cards=[*latest, *in_sections, *most_read])
     show(request, *(f"section-{b['category'].pk}" for b in sections))  # type: ignore[attr-defined]
     edition.spell_stories([*latest, *most_read, *in_sections])
     context = page_context(
@@ -354,7 +354,7 @@ def corrections(request):
         .order_by("-created_at", "-id")
     )
     page = CappedPaginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
-    show(request, "corrections", stories=[note.story for note in page.object_list])
+    show(request, "corrections", cards=[note.story for note in page.object_list])
     context = page_context(
         request,
         title=_("Corrections"),

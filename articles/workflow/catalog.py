@@ -140,7 +140,11 @@ def item_save(*, obj: Any, user: Person, expected_version: int | None = None) ->
             _save_picture(obj, user)
             # Only the pages of the public stories that show the picture change.
             shown = rules.stories_showing(obj).published().values_list("pk", flat=True)
-            caching.purge_on_commit(caching.story_key(pk) for pk in shown)
+            caching.purge_on_commit(
+                key
+                for pk in shown
+                for key in (caching.story_key(pk), caching.card_key(pk))
+            )
         else:
             obj.save()
             catalog_purge(items=[obj])  # names in navigation, bylines, lists

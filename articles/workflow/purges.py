@@ -21,20 +21,46 @@ def public_lists(story: Story) -> set[str]:
     return caching.story_memberships(story) if story.is_public else set()
 
 
+# What a story's card shows (cards.html, related stories, rails, links): an edit
+# that changes none of these leaves the pages that only show its card as they are.
+CARD_FIELDS = (
+    "headline",
+    "dek",
+    "slug",
+    "category_id",
+    "language",
+    "hero_image_id",
+    "body_image_id",
+    "featured",
+    "latin_overrides",
+)
+
+
+def card_changed(before: Story, after: Story) -> bool:
+    return any(getattr(before, f) != getattr(after, f) for f in CARD_FIELDS)
+
+
 def story_purge(
-    *, story_id: int, shown_before: set[str], extra: Iterable[str] = ()
+    *,
+    story_id: int,
+    shown_before: set[str],
+    extra: Iterable[str] = (),
+    card: bool = True,
 ) -> None:
     """Once committed, purge the pages that show the story or gained or lost it.
 
-    A page showing the story carries its key; the lists it joined or left (its
-    section, source, authors, tags, language, the feeds) are compared before and
-    after, so an edit that moves nothing purges only the pages that show it.
+    A page showing the story carries its key, a page showing its card the card's
+    (card=False: the edit left the card as it was); the lists it joined or left
+    (its section, source, authors, tags, language, the feeds) are compared before
+    and after, so an edit that moves nothing purges only the pages that show it.
     """
 
     def purge() -> None:
         story = Story.objects.filter(pk=story_id).first()
         shown_after = public_lists(story) if story is not None else set()
         keys = {caching.story_key(story_id), "feeds", *extra}
+        if card:
+            keys.add(caching.card_key(story_id))
         caching.purge_public(keys | (shown_before ^ shown_after))
 
     transaction.on_commit(purge)

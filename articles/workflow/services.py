@@ -31,7 +31,7 @@ from articles.models import (
 )
 from articles.search import index as search_index
 from articles.workflow import notifications
-from articles.workflow.purges import public_lists, story_purge
+from articles.workflow.purges import card_changed, public_lists, story_purge
 from articles.workflow.rules import (
     ACTIONS,
     ERROR_CANNOT_EDIT,
@@ -320,6 +320,7 @@ def story_save(
             story=story,
             old_address=public_address(stored) if moved else "",
             shown_before=shown_before,
+            card=card_changed(stored, story),
         )
     return story
 
@@ -330,7 +331,11 @@ def public_address(story: Story) -> str:
 
 
 def story_store_content(
-    *, story: Story, old_address: str = "", shown_before: set[str] | None = None
+    *,
+    story: Story,
+    old_address: str = "",
+    shown_before: set[str] | None = None,
+    card: bool = True,
 ) -> None:
     """Write a story's content after the checks of an edit or a restore.
 
@@ -350,7 +355,7 @@ def story_store_content(
             )
     search_index.index_stories([story.pk])
     if story.is_public or shown_before:
-        story_purge(story_id=story.pk, shown_before=shown_before or set())
+        story_purge(story_id=story.pk, shown_before=shown_before or set(), card=card)
 
 
 def story_add_note(*, story_id: int, user: User, text: str) -> StoryNote:
