@@ -181,6 +181,7 @@ def story_list(request, stories, *, title, description="", breadcrumbs=(), **ext
             "most_read": most_read,
             **extra,
         },
+        using="jinja2",
     )
 
 
@@ -241,6 +242,7 @@ def home(request):
             "sections": sections,
             "most_read": most_read,
         },
+        using="jinja2",
     )
 
 
@@ -326,6 +328,7 @@ def corrections(request):
         request,
         "articles/corrections.html",
         {**context, "page": page, "corrections": page.object_list},
+        using="jinja2",
     )
 
 
@@ -335,4 +338,5 @@ def page_not_found(request, exception=None):
         "404.html",
         page_context(request, title=_("Page not found"), versions={}),
         status=404,
+        using="jinja2",
     )
