@@ -113,6 +113,12 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The readers' pages (templates/jinja2/), several times faster in Jinja2.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "OPTIONS": {"environment": "articles.public.jinja.environment"},
+    },
 ]
 
 DATABASES = {
@@ -343,23 +349,10 @@ CKEDITOR_5_CONFIGS = {
         # Loads the editor's kk and ru interface; each page then uses its own language.
         "language": ["kk", "ru", "en"],
         "toolbar": {
-            "items": [
-                "heading",
-                "|",
-                "bold",
-                "italic",
-                "link",
-                "|",
-                "bulletedList",
-                "numberedList",
-                "blockQuote",
-                "|",
-                "insertImage",
-                "mediaEmbed",
-                "insertTable",
-                "|",
-                "undo",
-                "redo",
+            "items": [  # a line per group of buttons, "|" between them
+                *("heading", "|", "bold", "italic", "link", "|"),
+                *("bulletedList", "numberedList", "blockQuote", "|"),
+                *("insertImage", "mediaEmbed", "insertTable", "|", "undo", "redo"),
             ],
         },
         "heading": {

@@ -77,6 +77,7 @@ def bad_request(request, exception=None, *, message=None):
         "400.html",
         {"message": message or ERROR_BAD_ADDRESS},
         status=400,
+        using="jinja2",
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -97,7 +97,11 @@ def shared_preview(request, token):
 
 def _refused(request, message, status):
     response = render(
-        request, "articles/preview_refused.html", {"message": message}, status=status
+        request,
+        "articles/preview_refused.html",
+        {"message": message},
+        status=status,
+        using="jinja2",
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -35,4 +35,5 @@ def search(request):
             "stories": page.object_list if page else [],
             "mode": results.mode if results is not None else "",
         },
+        using="jinja2",
     )

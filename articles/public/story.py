@@ -101,6 +101,7 @@ def gone(request):
         "410.html",
         page_context(request, title=_("This story has been withdrawn"), versions={}),
         status=410,
+        using="jinja2",
     )
 
 
@@ -212,7 +213,7 @@ def story_page(request, story):
             else story.headline,
         ),
     )
-    return render(request, "articles/story_detail.html", context)
+    return render(request, "articles/story_detail.html", context, using="jinja2")
 
 
 def version_urls(versions: dict) -> dict[str, str]:

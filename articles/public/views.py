@@ -210,6 +210,7 @@ def story_list(
             "most_read": most_read,
             **extra,
         },
+        using="jinja2",
     )
 
 
@@ -273,6 +274,7 @@ def home(request):
             "sections": sections,
             "most_read": most_read,
         },
+        using="jinja2",
     )
 
 
@@ -365,6 +367,7 @@ def corrections(request):
         request,
         "articles/corrections.html",
         {**context, "page": page, "corrections": page.object_list},
+        using="jinja2",
     )
 
 
@@ -374,4 +377,5 @@ def page_not_found(request, exception=None):
         "404.html",
         page_context(request, title=_("Page not found"), versions={}),
         status=404,
+        using="jinja2",
     )

@@ -1,4 +1,8 @@
-"""Template helpers of the public site: pictures, structured data, navigation."""
+"""Template helpers of the public site: pictures, structured data, navigation.
+
+Plain functions: the readers' pages (Jinja2, see articles.public.jinja) call them,
+and the filters and tags below register the same functions for Django templates.
+"""
 
 import json
 import re
@@ -37,9 +41,8 @@ def renditions_of(image) -> list[Rendition]:
     return found
 
 
-@register.inclusion_tag("includes/picture.html")
-def picture(image, sizes="100vw", eager=False, css_class=""):
-    """Render a responsive <picture> with WebP and JPEG renditions."""
+def picture_context(image, sizes="100vw", eager=False, css_class=""):
+    """Return what a responsive <picture> with WebP and JPEG renditions shows."""
     if image is None:
         return {"image": None}
     found = renditions_of(image)

@@ -1,0 +1,84 @@
+"""The readers' pages in Jinja2 come out as the Django templates made them."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.template import engines
+from django.test import RequestFactory
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.views.defaults import server_error
+
+LOCALE = Path(settings.BASE_DIR) / "newsroom" / "locale"
+TEMPLATES = Path(settings.BASE_DIR) / "templates" / "jinja2"
+
+
+def render(source, **context):
+    return engines["jinja2"].from_string(source).render(context)
+
+
+def test_values_are_escaped_as_django_escapes_them():
+    assert render("{{ v }}", v='"Abai\'s" <b> & co') == (
+        "&quot;Abai&#x27;s&quot; &lt;b&gt; &amp; co"
+    )
+    assert render("{{ v }}", v=mark_safe("<b>safe</b>")) == "<b>safe</b>"
+
+
+def test_translations_escape_their_variables_but_not_themselves():
+    with translation.override("en"):
+        html = render(
+            "{% trans name=name %}All stories from {{ name }}{% endtrans %}",
+            name='"A" & <B>',
+        )
+    assert html == "All stories from &quot;A&quot; &amp; &lt;B&gt;"
+    with translation.override("ru"):
+        assert render("{{ _('Corrections') }}") == "Исправления"
+
+
+def test_a_missing_name_or_attribute_shows_nothing():
+    assert render("[{{ nothing }}][{{ nothing.at.all }}][{{ v.missing }}]", v=1) == (
+        "[][][]"
+    )
+
+
+def test_dates_are_in_the_newsroom_time_zone_and_language():
+    moment = datetime(2023, 10, 17, 4, 30, tzinfo=UTC)  # Almaty was UTC+6 until 2024
+    with translation.override("kk"):
+        assert render('{{ m|date("DATETIME_FORMAT") }}', m=moment) == (
+            "2023 жылғы 17 қазан, 10:30"
+        )
+    with translation.override("ru"):
+        assert render('{{ m|date("DATETIME_FORMAT") }}', m=moment) == (
+            "17 октября 2023 г. 10:30"
+        )
+
+
+def test_truncatechars_cuts_as_django_does():
+    assert render("{{ 'Бір екі үш төрт'|truncatechars(8) }}") == "Бір екі…"
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_every_message_of_the_readers_pages_is_translated(language):
+    catalogue = {
+        e.msgid: e
+        for e in polib.pofile(str(LOCALE / language / "LC_MESSAGES/django.po"))
+        if e.translated()
+    }
+    env = engines["jinja2"].env
+    found = set()
+    for path in TEMPLATES.rglob("*.html"):
+        for _line, _function, message in env.extract_translations(path.read_text()):
+            found.add(message[0] if isinstance(message, tuple) else message)
+    assert "One story found for “%(query)s”." in found
+    assert sorted(found - set(catalogue)) == []
+
+
+def test_the_500_page_needs_no_database():
+    # No django_db mark: any query would fail the test.
+    with translation.override("kk"):
+        response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert '<html lang="kk">' in response.content.decode()
