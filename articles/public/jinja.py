@@ -12,19 +12,50 @@ import html
 from datetime import datetime
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone, translation
 from jinja2 import ChainableUndefined, Environment, pass_context
 from markupsafe import Markup
 
 from articles.templatetags import newsroom as helpers
 
+# Translations and addresses are the same for every page of a language: a page
+# looks up fifty of them, each costing Django several context-local lookups.
+_memo: dict[tuple, str] = {}
+
+
+@receiver(setting_changed)
+def _forget(**kwargs):
+    _memo.clear()
+
 
 def url(name, *args, **kwargs):
     """Return the path of a named view, as the url tag does."""
-    return reverse(name, args=args, kwargs=kwargs)
+    key = (
+        "url",
+        translation.get_language(),
+        get_script_prefix(),
+        get_urlconf(),
+        name,
+        args,
+        tuple(sorted(kwargs.items())),
+    )
+    found = _memo.get(key)
+    if found is None:
+        found = _memo[key] = reverse(name, args=args, kwargs=kwargs)
+    return found
+
+
+def _translated(function, *message):
+    key = (function.__name__, translation.get_language(), *message)
+    found = _memo.get(key)
+    if found is None:
+        found = _memo[key] = function(*message)
+    return found
 
 
 def date(value, format_name=None):
@@ -71,7 +102,7 @@ def _format(context, text, variables):
 
 @pass_context
 def gettext(context, message, **variables):
-    return _format(context, translation.gettext(message), variables)
+    return _format(context, _translated(translation.gettext, message), variables)
 
 
 @pass_context
@@ -82,7 +113,8 @@ def ngettext(context, singular, plural, number, **variables):
 
 @pass_context
 def pgettext(context, message_context, message, **variables):
-    return _format(context, translation.pgettext(message_context, message), variables)
+    text = _translated(translation.pgettext, message_context, message)
+    return _format(context, text, variables)
 
 
 @pass_context
