@@ -66,8 +66,23 @@ def date(value, format_name=None):
 
 
 def now(format_name):
-    """Format the present moment as the now tag does."""
-    return defaultfilters.date(timezone.localtime(), format_name)
+    """Format the present moment as the now tag does (a date or a year: the
+    formats the pages use change once a day, so the text is kept for the day)."""
+    moment = timezone.localtime()
+    key = ("now", translation.get_language(), format_name, moment.date())
+    found = _memo.get(key)
+    if found is None:
+        found = _memo[key] = defaultfilters.date(moment, format_name)
+    return found
+
+
+def static_url(path):
+    """Return a static file's address (with its content hash), as the static tag."""
+    key = ("static", path)
+    found = _memo.get(key)
+    if found is None:
+        found = _memo[key] = static(path)
+    return found
 
 
 def available_languages():
@@ -138,7 +153,7 @@ FILTERS = {
 
 GLOBALS = {
     "url": url,
-    "static": static,
+    "static": static_url,
     "now": now,
     "get_language": translation.get_language,
     "available_languages": available_languages,

@@ -93,7 +93,12 @@ def section_links(context, mark_current=True):
     """
     language = get_language() or "kk"  # kk-latn links lead into its own edition
     key = NAV_KEY.format(language=language)
-    rows = cache.get(key)
+    # The header and the footer both list them: read them once per page.
+    request = context.get("request")
+    read = getattr(request, "section_rows", None) if request is not None else None
+    rows = read.get(key) if read else None
+    if rows is None:
+        rows = cache.get(key)
     if rows is None:
         tree = SectionTree.load(public_in=[language[:2]])
         rows = [
@@ -101,6 +106,8 @@ def section_links(context, mark_current=True):
             for c in tree.reachable_tops(language[:2])
         ]
         cache.set(key, rows, NAV_TTL)
+    if request is not None:
+        request.section_rows = {key: rows}
     here = context.get("category")
     story = context.get("story")
     page = getattr(here, "pk", None) if mark_current else None
