@@ -20,9 +20,9 @@ def render(source, **context):
     return engines["jinja2"].from_string(source).render(context)
 
 
-def test_values_are_escaped_as_django_escapes_them():
+def test_values_are_escaped_and_safe_strings_kept():
     assert render("{{ v }}", v='"Abai\'s" <b> & co') == (
-        "&quot;Abai&#x27;s&quot; &lt;b&gt; &amp; co"
+        "&#34;Abai&#39;s&#34; &lt;b&gt; &amp; co"
     )
     assert render("{{ v }}", v=mark_safe("<b>safe</b>")) == "<b>safe</b>"
 
@@ -33,7 +33,7 @@ def test_translations_escape_their_variables_but_not_themselves():
             "{% trans name=name %}All stories from {{ name }}{% endtrans %}",
             name='"A" & <B>',
         )
-    assert html == "All stories from &quot;A&quot; &amp; &lt;B&gt;"
+    assert html == "All stories from &#34;A&#34; &amp; &lt;B&gt;"
     with translation.override("ru"):
         assert render("{{ _('Corrections') }}") == "Исправления"
 
