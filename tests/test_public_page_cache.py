@@ -10,6 +10,7 @@ from django.core.cache import caches
 from django.test import RequestFactory, override_settings
 
 from articles.core import cache as caching
+from articles.core.cache_backends import FailOpenDiskCache
 from articles.models import Status, Story
 from articles.public import page_cache
 from articles.workflow import services
@@ -321,3 +322,14 @@ def test_an_edit_of_the_text_alone_leaves_the_pages_showing_its_card(
     finally:
         page_cache.CachedPageMiddleware.store = staticmethod(original)
     assert rendered == [page_cache.page_key(RequestFactory().get(story_page))]
+
+
+def test_the_embedded_cache_keeps_its_connections_between_requests(client, site):
+    backend = caches["default"]
+    if not isinstance(backend, FailOpenDiskCache):
+        pytest.skip("the embedded cache is not the one configured here")
+    client.get(site.kk.get_absolute_url())
+    opened = [shard._local.con for shard in backend._cache._shards]
+    client.get(site.kk.get_absolute_url())  # the end of a request closes caches
+    assert [shard._local.con for shard in backend._cache._shards] == opened
+    assert all(con is not None for con in opened)
