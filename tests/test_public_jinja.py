@@ -82,3 +82,18 @@ def test_the_500_page_needs_no_database():
         response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert '<html lang="kk">' in response.content.decode()
+
+
+def test_kept_dates_follow_the_language_and_short_texts_are_not_cut():
+    moment = datetime(2026, 3, 8, 6, 30, tzinfo=UTC)
+    shown = {}
+    for code in ("kk", "ru", "en", "kk"):
+        with translation.override(code):
+            shown.setdefault(code, set()).add(
+                render("{{ m|date('DATETIME_FORMAT') }}", m=moment)
+            )
+    assert all(len(texts) == 1 for texts in shown.values())  # the same each time
+    assert len({text for texts in shown.values() for text in texts}) == 3
+    assert "11:30" in next(iter(shown["ru"]))  # Almaty time, UTC+5
+    assert render("{{ t|truncatechars(5) }}", t="Абай") == "Абай"
+    assert render("{{ t|truncatechars(5) }}", t="Абай Құнанбайұлы") == "Абай…"

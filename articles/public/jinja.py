@@ -9,6 +9,8 @@ wrote &quot; and &#x27;), translations from the same catalogues, dates in the
 current time zone and language, and the helpers of articles.templatetags.newsroom.
 """
 
+import functools
+import unicodedata
 from datetime import datetime
 
 from django.conf import settings
@@ -59,10 +61,35 @@ def _translated(function, *message):
 
 
 def date(value, format_name=None):
-    """Format a moment as the date filter does: in the current time zone."""
+    """Format a moment as the date filter does: in the current time zone.
+
+    The same stories' times come back on page after page (lists, rails, related
+    stories), and Django's formatting is slow: the texts are kept per language.
+    """
     if isinstance(value, datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
+        return _local_date(
+            value,
+            format_name,
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+        )
     return defaultfilters.date(value, format_name)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _local_date(value, format_name, language, zone):
+    return defaultfilters.date(timezone.localtime(value), format_name)
+
+
+def truncatechars(value, length):
+    """Django's truncatechars, without its work for a text already short enough."""
+    if (
+        isinstance(value, str)
+        and len(value) <= int(length)
+        and unicodedata.is_normalized("NFC", value)
+    ):
+        return value
+    return defaultfilters.truncatechars(value, length)
 
 
 def now(format_name):
@@ -134,7 +161,7 @@ def npgettext(context, message_context, singular, plural, number, **variables):
 FILTERS = {
     "date": date,
     "date_format": formats.date_format,
-    "truncatechars": defaultfilters.truncatechars,
+    "truncatechars": truncatechars,
     "ld_json": helpers.ld_json,
     "bcp47": helpers.bcp47,
     "content_lang": helpers.content_lang,
