@@ -40,19 +40,13 @@ RELATED = 4
 RELATED_DAYS = 7
 
 
-def _neighbour_rows(root, pk, category_id, language, now, since):
+def _neighbour_rows(root, pk, category_id, language, now, since, cutoff):
     in_group = Q(pk=root) | Q(translation_of_id=root)
     same_section = Q(category_id=category_id, language=language)
     recent = Q(language=language, published_at__gte=since)
     return (
         Story.objects.published(now)
-        .filter(
-            in_group
-            | (
-                (same_section | recent)
-                & Q(published_at__gte=recent_cutoff(language, now))
-            )
-        )
+        .filter(in_group | ((same_section | recent) & Q(published_at__gte=cutoff)))
         .exclude(pk=pk)
         .select_related("category", "hero_image", "body_image")
         .defer("body", "body_text")
@@ -85,6 +79,7 @@ def _neighbours(story) -> tuple[dict[str, Story], list[Story]]:
         language=story.language,
         now=now,
         since=now - timedelta(days=RELATED_DAYS),
+        cutoff=recent_cutoff(story.language),
     )
     versions, related = {story.language: story}, []
     for row in rows:

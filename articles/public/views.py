@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import F, Subquery, Value, Window
-from django.db.models.functions import Coalesce, DenseRank, RowNumber
+from django.db.models import F, Window
+from django.db.models.functions import DenseRank, RowNumber
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -55,15 +55,26 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 OG_LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_US"}
 
 
-def recent_cutoff(lang: str, now=None):
-    """Return (as SQL) the publication time of the RECENT_WINDOW-th newest story."""
-    newest = (
-        Story.objects.published(now)
-        .in_language(lang)
-        .order_by("-published_at")
-        .values("published_at")[RECENT_WINDOW - 1 : RECENT_WINDOW]
-    )
-    return Coalesce(Subquery(newest), Value(EPOCH))
+CUTOFF_KEY = "newsroom:recent-cutoff:{}"
+
+
+def recent_cutoff(lang: str):
+    """Return the publication time of the RECENT_WINDOW-th newest story.
+
+    Shared through the cache until a story of the language is published or
+    withdrawn (a stale value only widens the window a little).
+    """
+
+    def build():
+        newest = (
+            Story.objects.published()
+            .in_language(lang)
+            .order_by("-published_at")
+            .values_list("published_at", flat=True)[RECENT_WINDOW - 1 : RECENT_WINDOW]
+        )
+        return {f"lang-{lang}"}, next(iter(newest), EPOCH)
+
+    return caching.fragment(CUTOFF_KEY.format(lang), RAILS_TTL, build)
 
 
 def public_stories():
