@@ -227,6 +227,8 @@ def main() -> None:
         "DATABASE_URL": os.environ["PEER_DATABASE_URL"],
         "PEERS_DATA": str(PEERS_DATA),
     }
+    for url in (newsroom["DATABASE_URL"], peer["DATABASE_URL"]):
+        vacuum(url)
     ours, theirs = newsroom_targets(args.urls), wagtail_targets()
     python = Path(sys.executable)
     if args.hits_only:
@@ -300,6 +302,19 @@ def main() -> None:
             cwd=ROOT,
             check=True,
         )
+
+
+def vacuum(url: str) -> None:
+    """VACUUM ANALYZE a PostgreSQL database, as autovacuum would: both the same."""
+    if not url.startswith("postgres"):
+        return
+    import psycopg2
+
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    connection.close()
 
 
 def hits_against_hello(python, newsroom, base, ours) -> None:
