@@ -62,7 +62,9 @@ class _Compiled:
     # The distinct (name, index) of the slots, in order: a prepared statement's
     # parameters (a value used twice is one parameter).
     arguments: list[tuple[str, int | None]]
-    # Set on the first run: how a row becomes an object (see ModelIterable).
+    # Set on the first run: the columns' converters and how a row becomes an
+    # object (see SQLCompiler.results_iter and ModelIterable).
+    converters: dict[int, Any] | None = None
     model_layout: tuple[Any, ...] | None = None
 
 
@@ -99,7 +101,16 @@ class Prepared:
         compiler = entry.compiler
         if compiler.has_extra_select:  # columns added only to order by
             rows = [row[: compiler.col_count] for row in rows]
-        found = compiler.results_iter(results=[rows])
+        if entry.converters is None:  # as results_iter would find them, once
+            fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+            if compiler.has_composite_fields(fields):
+                raise ValueError("querysets of composite keys are not prepared")
+            entry.converters = compiler.get_converters(fields)
+        found = (
+            compiler.apply_converters(rows, entry.converters)
+            if entry.converters
+            else rows
+        )
         if not entry.models:
             return [tuple(row) for row in found]
         return list(self._objects(entry, self.using, found))
