@@ -8,6 +8,7 @@ The ground floor beside ``models``: helpers that know stories only as rows and t
 - ``clock``: the newsroom's time zone (Asia/Almaty) and its conversions;
 - ``sections``: the tree of sections and which of them hold public stories;
 - ``paths``: public addresses without a full URL resolution each time;
+- ``prepared``: querysets compiled once per process (prepared on PostgreSQL);
 - ``cache``: how public pages go stale (purge by key, the next scheduled story);
   ``cache_backends``: the shared caches that fail open; ``edge``: purging Varnish.
 
