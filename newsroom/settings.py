@@ -10,6 +10,7 @@ without a real SECRET_KEY and passes ``check --deploy``.
 
 import os
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from newsroom.secret_key import installation_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NEWSROOM_VAR_DIR", BASE_DIR / "var"))
+# django-ninja's Swagger UI files, found without loading it (see public/api/urls.py).
+NINJA_FILES = Path(find_spec("ninja").origin).parent  # type: ignore[arg-type,union-attr]
 
 PRODUCTION = env_bool("NEWSROOM_PRODUCTION")
 DEBUG = env_bool("DEBUG") and not PRODUCTION
@@ -65,7 +68,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
-    "ninja",  # the read API; listed so its docs load their scripts from our static
     "accounts",
     "articles",
 ]
@@ -102,7 +104,7 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", NINJA_FILES / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -199,7 +201,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", NINJA_FILES / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Without a web server in front (the embedded default), Django serves uploads itself.

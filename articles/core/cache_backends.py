@@ -67,8 +67,8 @@ class CacheDown:
 GET_DEFAULT = object()
 
 
-def _fail_open(errors, *, default=None, missing_key=False):
-    """Wrap a cache method so that errors answer like a miss."""
+def _fail_open(*, default=None, missing_key=False):
+    """Wrap a cache method so that the backend's errors answer like a miss."""
 
     def answer(args, kwargs, error=None):
         if missing_key:
@@ -83,7 +83,7 @@ def _fail_open(errors, *, default=None, missing_key=False):
                 return answer(args, kwargs)
             try:
                 result = method(self, *args, **kwargs)
-            except errors as error:
+            except self.errors as error:
                 self.down.failed(error)
                 return answer(args, kwargs, error)
             self.down.recovered()
@@ -103,9 +103,15 @@ def redis_errors() -> tuple[type[Exception], ...]:
 
 
 class FailOpenRedisCache(RedisCache):
-    """Django's Redis cache, with short timeouts and every failure a miss."""
+    """Django's Redis cache, with short timeouts and every failure a miss.
 
-    errors = redis_errors()
+    The redis client is loaded with the backend, not with this module: a site on
+    the embedded cache never loads it (6 MiB of each worker's memory).
+    """
+
+    @property
+    def errors(self) -> tuple[type[BaseException], ...]:
+        return redis_errors()
 
     def __init__(self, server, params):
         options = params.setdefault("OPTIONS", {})
@@ -116,17 +122,17 @@ class FailOpenRedisCache(RedisCache):
         super().__init__(server, params)
         self.down = CacheDown(f"redis {server}")
 
-    get = _fail_open(errors, default=GET_DEFAULT)(RedisCache.get)
-    get_many = _fail_open(errors, default={})(RedisCache.get_many)
-    set = _fail_open(errors, default=False)(RedisCache.set)
-    set_many = _fail_open(errors, default=[])(RedisCache.set_many)
-    add = _fail_open(errors, default=False)(RedisCache.add)
-    touch = _fail_open(errors, default=False)(RedisCache.touch)
-    delete = _fail_open(errors, default=False)(RedisCache.delete)
-    delete_many = _fail_open(errors, default=None)(RedisCache.delete_many)
-    has_key = _fail_open(errors, default=False)(RedisCache.has_key)
-    incr = _fail_open(errors, missing_key=True)(RedisCache.incr)
-    clear = _fail_open(errors, default=False)(RedisCache.clear)
+    get = _fail_open(default=GET_DEFAULT)(RedisCache.get)
+    get_many = _fail_open(default={})(RedisCache.get_many)
+    set = _fail_open(default=False)(RedisCache.set)
+    set_many = _fail_open(default=[])(RedisCache.set_many)
+    add = _fail_open(default=False)(RedisCache.add)
+    touch = _fail_open(default=False)(RedisCache.touch)
+    delete = _fail_open(default=False)(RedisCache.delete)
+    delete_many = _fail_open(default=None)(RedisCache.delete_many)
+    has_key = _fail_open(default=False)(RedisCache.has_key)
+    incr = _fail_open(missing_key=True)(RedisCache.incr)
+    clear = _fail_open(default=False)(RedisCache.clear)
 
     def raw(self):
         """Return the redis client for atomic operations Django does not offer."""
@@ -157,9 +163,9 @@ class FailOpenDiskCache(DjangoCache):
         process by itself.
         """
 
-    get = _fail_open(errors, default=GET_DEFAULT)(DjangoCache.get)
-    set = _fail_open(errors, default=False)(DjangoCache.set)
-    add = _fail_open(errors, default=False)(DjangoCache.add)
-    delete = _fail_open(errors, default=False)(DjangoCache.delete)
-    incr = _fail_open(errors, missing_key=True)(DjangoCache.incr)
-    pop = _fail_open(errors, default=None)(DjangoCache.pop)
+    get = _fail_open(default=GET_DEFAULT)(DjangoCache.get)
+    set = _fail_open(default=False)(DjangoCache.set)
+    add = _fail_open(default=False)(DjangoCache.add)
+    delete = _fail_open(default=False)(DjangoCache.delete)
+    incr = _fail_open(missing_key=True)(DjangoCache.incr)
+    pop = _fail_open(default=None)(DjangoCache.pop)

@@ -76,7 +76,7 @@ def date(value, format_name=None):
     return defaultfilters.date(value, format_name)
 
 
-@functools.lru_cache(maxsize=20_000)
+@functools.lru_cache(maxsize=4096)
 def _local_date(value, format_name, language, zone):
     return defaultfilters.date(timezone.localtime(value), format_name)
 

@@ -34,7 +34,6 @@ from django.utils import timezone
 from articles.core.cache_backends import (
     FailOpenDiskCache,
     FailOpenRedisCache,
-    redis_errors,
 )
 from articles.models import Story, StoryReads
 
@@ -46,7 +45,13 @@ MOST_READ_DAYS = 7
 READ_HEADER = "X-Newsroom-Read"
 COUNTER_KEY = "newsroom:reads:{}"
 PENDING = "newsroom-reads-pending"
-CACHE_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError, *redis_errors())
+
+
+def cache_errors() -> tuple[type[BaseException], ...]:
+    """Return the errors of the configured cache (its backend's, when it fails open)."""
+    return (OSError, ValueError, *getattr(caches["default"], "errors", ()))
+
+
 logger = logging.getLogger("articles.reads")
 
 
@@ -268,7 +273,7 @@ def _attempt(operation):
         return None
     try:
         return operation(found)
-    except CACHE_ERRORS as error:
+    except cache_errors() as error:
         down = getattr(caches["default"], "down", None)
         if down is not None:
             down.failed(error)
