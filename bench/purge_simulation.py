@@ -3,14 +3,18 @@ Hit ratio of the page cache under editorial work: purge by key against purging
 everything. A simulation, no HTTP: the real purge log and freshness rule of
 ``articles.core.cache`` on a local-memory cache with a simulated clock.
 
-100,000 stories (Kazakh, Russian, English) in 50 sections and 20 sources; one
-hour of reads at a steady rate, story pages picked by a Zipf law over recency
-(new stories are read most, the archive has a long tail), plus front pages,
-section pages and feeds; one publication or edit of a published story every two
-minutes. Each page carries the keys the real views give it (the story, its
-related stories, its section and source; the stories a list shows, its list key,
-the language; ``front``, ``feeds``), and each change purges the keys the real
-workflow services name. Prints the hit ratio of both policies.
+100,000 stories (Kazakh, Russian, English) in 50 sections and 20 sources; an
+hour of reads at a steady rate, counted after an hour of warm-up (a site's cache
+is never empty), story pages picked by a Zipf law over recency (new stories are
+read most, the archive has a long tail), plus front pages, section pages and
+feeds; one publication or edit of a published story every two minutes, one edit
+in four changing what the story's card shows. Each page carries the keys the real
+views give it (the story in full, the cards of its related stories, its section
+and source; the cards a list shows, its list key, the language; ``front``,
+``feeds``) and lives as long as the app keeps it (story pages for hours, lists
+for minutes); each change purges the keys the real workflow services name, and a
+page found fresh far behind the purge counter is stored again at the counter, as
+the page cache does. Prints the hit ratio of each policy.
 
     .venv/bin/python bench/purge_simulation.py [--stories N] [--rate R] [--seed S]
 """
@@ -234,8 +238,9 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"{args.stories:,} stories, {args.rate:g} requests/s for {args.minutes} "
-        f"minutes, Zipf exponent {args.zipf:g}, one publication or edit every 2 "
-        f"minutes, page lifetime {args.ttl} s"
+        f"minutes after {args.warmup} of warm-up, Zipf exponent {args.zipf:g}, one "
+        f"publication or edit every 2 minutes ({args.card_edits:.0%} of edits change "
+        f"a card), lifetime {args.story_ttl} s for story pages, {args.ttl} s for others"
     )
     print(
         f"{'policy':<28} {'requests':>9} {'hits':>9} {'hit ratio':>10} "
