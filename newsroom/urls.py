@@ -2,12 +2,44 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import Http404
-from django.urls import include, path, re_path
+from django.urls import URLResolver, include, path, re_path
+from django.urls.resolvers import RoutePattern
 from django.views.static import serve
 
 from articles.admin import uploads
 from articles.core.images import media_type
 from articles.public import preview
+
+
+class LazyURLResolver(URLResolver):
+    """An included URLconf loaded on the first request under its prefix or the
+    first reverse() in its namespace.
+
+    include() imports the module at once, and Django's resolver fills in every
+    included URLconf on the first reverse() anywhere: the read API would load
+    django-ninja and pydantic in every process (14 MiB of each worker) although
+    most never answer an API request.
+    """
+
+    def _populate(self):
+        if "urlconf_module" in self.__dict__:  # loaded: fill in as usual
+            super()._populate()
+
+    @property
+    def reverse_dict(self):
+        self.urlconf_module  # noqa: B018 - loads it
+        return super().reverse_dict
+
+    @property
+    def namespace_dict(self):
+        self.urlconf_module  # noqa: B018
+        return super().namespace_dict
+
+    @property
+    def app_dict(self):
+        self.urlconf_module  # noqa: B018
+        return super().app_dict
+
 
 urlpatterns = [
     path("", include("accounts.urls")),
@@ -20,7 +52,12 @@ urlpatterns = [
     ),
     path("preview/<int:pk>/", preview.story_preview, name="story_preview"),
     path("preview/share/<str:token>/", preview.shared_preview, name="story_share"),
-    path("api/v1/", include("articles.public.api.urls")),
+    LazyURLResolver(
+        RoutePattern("api/v1/"),
+        "articles.public.api.urls",
+        app_name="api-v1",
+        namespace="api-v1",
+    ),
 ]
 
 
