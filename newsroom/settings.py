@@ -318,7 +318,7 @@ NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 # Whole public pages are cached for anonymous readers; off only to measure or debug.
 # Each process also keeps the pages it served last in memory, up to this many MiB.
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
-NEWSROOM_PAGE_MEMO_BYTES = int(os.environ.get("NEWSROOM_PAGE_MEMO_MB", "4")) << 20
+NEWSROOM_PAGE_MEMO_BYTES = int(os.environ.get("NEWSROOM_PAGE_MEMO_MB", "2")) << 20
 NEWSROOM_SHARE_LINK_SECONDS = 3 * 24 * 3600  # a draft's signed share link: 3 days
 
 # Read API: requests a minute per client address without a key (partners' keys carry
