@@ -124,8 +124,3 @@ class SectionTree:
                 output_field=BigIntegerField(),
             )
         ]
-
-
-def section_and_below(category: Category) -> list[int]:
-    """Return the ids of category and of every section below it."""
-    return SectionTree.load().below(category.pk)

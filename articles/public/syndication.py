@@ -18,9 +18,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles.core.prepared import Prepared
-from articles.core.sections import section_and_below
 from articles.models import Category, Language, Source, Story, active_language
 from articles.public import edition
+from articles.public.views import section_tree
 
 FEED_SIZE = 30
 
@@ -87,9 +87,6 @@ class LatestStoriesFeed(Feed):
                 categories=self.item_categories(item),
             )
         return feed
-
-    def stories(self, obj):
-        return Story.objects.published().in_language(active_language())
 
     def story_values(self, obj) -> dict:
         """Return the values story_rows is run with (besides now)."""
@@ -170,9 +167,6 @@ class LatestStoriesAtom(LatestStoriesFeed):
 class AllLanguagesFeed(LatestStoriesFeed):
     """Every public story of the site, whatever its language."""
 
-    def stories(self, obj):
-        return Story.objects.published()
-
     def story_values(self, obj) -> dict:
         return {}
 
@@ -192,11 +186,8 @@ class CategoryFeed(LatestStoriesFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Category, slug=slug)
 
-    def stories(self, obj):
-        return super().stories(obj).filter(category__in=section_and_below(obj))
-
     def story_values(self, obj) -> dict:
-        return {**super().story_values(obj), "sections": section_and_below(obj)}
+        return {**super().story_values(obj), "sections": section_tree().below(obj.pk)}
 
     def story_rows(self, now, language, sections):  # type: ignore[override]
         return super().story_rows(now, language).filter(category__in=sections)
@@ -216,9 +207,6 @@ class CategoryAtom(CategoryFeed):
 class SourceFeed(LatestStoriesFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Source, slug=slug)
-
-    def stories(self, obj):
-        return super().stories(obj).filter(source=obj)
 
     def story_values(self, obj) -> dict:
         return {**super().story_values(obj), "source": obj.pk}
