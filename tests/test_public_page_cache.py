@@ -333,3 +333,26 @@ def test_the_embedded_cache_keeps_its_connections_between_requests(client, site)
     client.get(site.kk.get_absolute_url())  # the end of a request closes caches
     assert [shard._local.con for shard in backend._cache._shards] == opened
     assert all(con is not None for con in opened)
+
+
+def test_a_language_version_published_later_reaches_the_pages_kept_for_hours(
+    client, django_capture_on_commit_callbacks
+):
+    section = make_category("Мәдениет", slug="madeniet")
+    kazakh = make_story("Абай күні", status=Status.PUBLISHED, category=section)
+    first = client.get(kazakh.get_absolute_url()).content.decode()
+    assert '<link rel="alternate" hreflang="ru"' not in first
+    russian = make_story(
+        "День Абая",
+        status=Status.APPROVED,
+        category=section,
+        language="ru",
+        translation_of=kazakh,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.story_transition(
+            story_id=russian.pk, user=make_editor(), action="publish"
+        )
+    renewed = client.get(kazakh.get_absolute_url()).content.decode()
+    assert '<link rel="alternate" hreflang="ru"' in renewed
+    assert russian.get_absolute_url() in renewed

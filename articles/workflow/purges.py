@@ -40,6 +40,18 @@ def card_changed(before: Story, after: Story) -> bool:
     return any(getattr(before, f) != getattr(after, f) for f in CARD_FIELDS)
 
 
+def versions_of(story: Story | None) -> list[int]:
+    """Return the ids of the other stories of the story's translation group."""
+    if story is None:
+        return []
+    root = story.translation_of_id or story.pk
+    return list(
+        Story.objects.filter(models.Q(pk=root) | models.Q(translation_of_id=root))
+        .exclude(pk=story.pk)
+        .values_list("pk", flat=True)
+    )
+
+
 def story_purge(
     *,
     story_id: int,
@@ -61,6 +73,9 @@ def story_purge(
         keys = {caching.story_key(story_id), "feeds", *extra}
         if card:
             keys.add(caching.card_key(story_id))
+            # Its language versions link to it (the language switch): a version
+            # published, withdrawn or moved changes their pages too.
+            keys.update(caching.story_key(pk) for pk in versions_of(story))
         caching.purge_public(keys | (shown_before ^ shown_after))
 
     transaction.on_commit(purge)
