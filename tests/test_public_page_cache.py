@@ -356,3 +356,19 @@ def test_a_language_version_published_later_reaches_the_pages_kept_for_hours(
     renewed = client.get(kazakh.get_absolute_url()).content.decode()
     assert '<link rel="alternate" hreflang="ru"' in renewed
     assert russian.get_absolute_url() in renewed
+
+
+def test_with_the_cache_unreachable_no_page_is_served_from_memory(client, site):
+    dead = {
+        "default": {
+            "BACKEND": "articles.core.cache_backends.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        }
+    }
+    story_page = site.kk.get_absolute_url()
+    with override_settings(CACHES=dead):
+        assert client.get(story_page).status_code == 200
+        # Withdrawn by another process, whose purge cannot reach this one.
+        Story.objects.filter(pk=site.kk.pk).update(status=Status.UNPUBLISHED)
+        assert client.get(story_page).status_code == 410
+    assert page_cache.MEMO.pages == {}

@@ -221,6 +221,9 @@ class PageMemo:
         stored = self.pages.get(key)
         if stored is None:
             return None
+        if not sequence:  # the shared counter is out of reach: purges unseen
+            self.drop(key)
+            return None
         if stored.get("expires", 0) < time.time() or (
             stored["sequence"] != sequence
             and not caching.is_fresh(stored["sequence"], stored["keys"], sequence)
@@ -235,7 +238,7 @@ class PageMemo:
         return stored
 
     def put(self, key: str, stored: dict | None, sequence: int) -> None:
-        if stored is None or len(stored["content"]) > self.limit // 8:
+        if not sequence or stored is None or len(stored["content"]) > self.limit // 8:
             return
         stored = {**stored, "sequence": sequence}
         stored.setdefault("expires", time.time() + caching.public_ttl())
