@@ -121,7 +121,15 @@ class StoryListFilters(StoryFilters):
 
 
 class SearchFilters(StoryFilters):
-    q: str = Field(..., min_length=1, max_length=1000, description="Words to look for.")
+    # A NUL byte is refused with a 400 before the API sees the request (as on
+    # every address of the site): the document says so.
+    q: str = Field(
+        ...,
+        min_length=1,
+        max_length=1000,
+        pattern=r"^[^\x00]*$",
+        description="Words to look for (any text without NUL characters).",
+    )
     cursor: str | None = cursor_param(SEARCH_CURSOR)
     # The first 20 come with the count in one query; more would rank twice.
     limit: int = Field(20, ge=1, le=20, description="Stories on a page.")
