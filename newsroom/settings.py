@@ -117,7 +117,8 @@ TEMPLATES = [
     },
     {
         # The readers' pages (templates/jinja2/), several times faster in Jinja2.
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "BACKEND": "articles.public.jinja.Jinja2",
+        "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "OPTIONS": {"environment": "articles.public.jinja.environment"},
     },

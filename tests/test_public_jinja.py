@@ -97,3 +97,19 @@ def test_kept_dates_follow_the_language_and_short_texts_are_not_cut():
     assert "11:30" in next(iter(shown["ru"]))  # Almaty time, UTC+5
     assert render("{{ t|truncatechars(5) }}", t="Абай") == "Абай"
     assert render("{{ t|truncatechars(5) }}", t="Абай Құнанбайұлы") == "Абай…"
+
+
+def test_each_render_speaks_its_own_language_and_leaves_none_behind():
+    from articles.public import jinja
+
+    source = "{{ _('Corrections') }}|{{ get_language() }}|{{ 'kk'|content_lang }}"
+    with translation.override("ru"):
+        assert render(source) == "Исправления|ru|kk"
+        with translation.override("kk-latn"):
+            assert render(source) == "Tüzetuler|kk-latn|kk-Latn"
+        assert render(source) == "Исправления|ru|kk"
+        # Outside a render, the language is Django's own again.
+        assert jinja._language() == "ru"
+    with translation.override("en"):
+        assert jinja._language() == "en"
+        assert render(source) == "Corrections|en|kk"

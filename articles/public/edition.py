@@ -7,8 +7,12 @@ spelled in Latin letters on the way out, before the page cache keeps it; a story
 own overrides are applied to its headline, summary and text first.
 """
 
+import functools
+
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import translation
 
 from articles.core.latin import LATIN_TAG, to_latin, to_latin_html, to_latin_page
@@ -48,36 +52,64 @@ def latin_url(path_for) -> str:
         return path_for()
 
 
+@functools.lru_cache(maxsize=64)
+def _language_parts(code: str, urlconf, prefix: str) -> tuple[str, str, str]:
+    """Return a language's name, "read this story" label and front page address."""
+    with translation.override(code):
+        return (
+            translation.gettext(str(dict(settings.LANGUAGES)[code])),
+            translation.gettext("Read this story in English"),
+            reverse("articles:home"),
+        )
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated_path(path: str, current: str, code: str, urlconf, prefix: str) -> str:
+    with translation.override(current):
+        return translate_url(path, code)
+
+
 def language_links(request, versions=None) -> list[dict]:
-    """Return this page in every language: the switcher and hreflang alternates."""
+    """Return this page in every language: the switcher and hreflang alternates.
+
+    The names, labels and translated addresses are worked out once per process:
+    a page looked each up again, switching languages four times.
+    """
     links, current = [], translation.get_language() or settings.LANGUAGE_CODE
-    for code, name in settings.LANGUAGES:
-        # translate_url resolves the path in the page's own language, so first.
-        url = None if versions is not None else translate_url(request.path, code)
-        with translation.override(code):
-            if versions is not None:
-                url = versions.get(code)
-                exists = url is not None
-                url = url or reverse("articles:home")
-            else:
-                # A path that does not resolve (a 404) is not translated.
-                exists = code == current or url != request.path
-                url = url if exists else reverse("articles:home")
-            links.append(
-                {
-                    "code": code,
-                    "hreflang": hreflang(code),
-                    "name": translation.gettext(str(name)),
-                    "read_label": translation.gettext("Read this story in English"),
-                    "url": url,
-                    "absolute": request.build_absolute_uri(url),
-                    "exists": exists,
-                    # Kazakh in either script is the same language.
-                    "current": same_language(code, current),
-                    "script": code == LATIN,
-                }
-            )
+    urlconf, prefix = get_urlconf(), get_script_prefix()
+    for code, _name in settings.LANGUAGES:
+        name, read_label, home = _language_parts(code, urlconf, prefix)
+        if versions is not None:
+            url = versions.get(code)
+            exists = url is not None
+            url = url or home
+        else:
+            # translate_url resolves the path in the page's own language. A path
+            # that does not resolve (a 404) is not translated.
+            url = _translated_path(request.path, current, code, urlconf, prefix)
+            exists = code == current or url != request.path
+            url = url if exists else home
+        links.append(
+            {
+                "code": code,
+                "hreflang": hreflang(code),
+                "name": name,
+                "read_label": read_label,
+                "url": url,
+                "absolute": request.build_absolute_uri(url),
+                "exists": exists,
+                # Kazakh in either script is the same language.
+                "current": same_language(code, current),
+                "script": code == LATIN,
+            }
+        )
     return links
+
+
+@receiver(setting_changed)
+def _forget(**kwargs):
+    _language_parts.cache_clear()
+    _translated_path.cache_clear()
 
 
 def script_links(languages) -> list[dict]:
