@@ -27,13 +27,16 @@ def _empty_cache():
     """Start every test without cached pages or counters left by another."""
     from django.core.cache import cache
 
+    from articles.core.cache import FRAGMENTS
     from articles.public.page_cache import MEMO
 
     cache.clear()
     MEMO.clear()
+    FRAGMENTS.clear()
     yield
     cache.clear()
     MEMO.clear()
+    FRAGMENTS.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -372,3 +372,73 @@ def test_with_the_cache_unreachable_no_page_is_served_from_memory(client, site):
         Story.objects.filter(pk=site.kk.pk).update(status=Status.UNPUBLISHED)
         assert client.get(story_page).status_code == 410
     assert page_cache.MEMO.pages == {}
+
+
+def test_a_process_keeps_shared_fragments_in_memory_until_a_purge_names_them():
+    built = []
+
+    def build():
+        built.append(1)
+        return {"section-7-list"}, {"stories": [len(built)]}
+
+    first = caching.fragment("newsroom:test-fragment", 60, build)
+    assert first == {"stories": [1]}
+    # Served from this process's memory: the shared copy is not read again, and
+    # a page that changes its copy changes nobody else's.
+    caches["default"].delete("newsroom:test-fragment")
+    first["stories"].append("changed by a page")
+    assert caching.fragment("newsroom:test-fragment", 60, build) == {"stories": [1]}
+    caching.purge_public({"section-8-list"})  # another list: still fresh
+    assert caching.fragment("newsroom:test-fragment", 60, build) == {"stories": [1]}
+    # Purged by another process: all this one sees is the shared counter.
+    caching.purge_public({"section-7-list"})
+    assert caching.fragment("newsroom:test-fragment", 60, build) == {"stories": [2]}
+    assert len(built) == 2
+
+
+def test_a_fragment_kept_in_memory_lasts_no_longer_than_its_time(monkeypatch):
+    built = []
+
+    def build():
+        built.append(1)
+        return set(), len(built)
+
+    assert caching.fragment("newsroom:test-short", 60, build) == 1
+    now = caching.time.time()
+    monkeypatch.setattr(caching.time, "time", lambda: now + 61)
+    assert caching.fragment("newsroom:test-short", 60, build) == 2
+
+
+def test_with_the_cache_unreachable_fragments_are_built_every_time():
+    dead = {
+        "default": {
+            "BACKEND": "articles.core.cache_backends.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        }
+    }
+    built = []
+
+    def build():
+        built.append(1)
+        return set(), len(built)
+
+    with override_settings(CACHES=dead):
+        assert caching.fragment("newsroom:test-dead", 60, build) == 1
+        assert caching.fragment("newsroom:test-dead", 60, build) == 2
+    assert caching.FRAGMENTS.entries == {}
+
+
+def test_a_request_reads_the_purge_counter_once_and_again_after_its_own_purge():
+    caching.begin_request()
+    try:
+        before, _due = caching.snapshot()
+        # Another process purges meanwhile: this request goes on at its counter
+        # (what it renders is kept at that counter, so it goes stale at once).
+        caches["default"].incr(caching.SEQUENCE_KEY)
+        assert caching.snapshot()[0] == before
+        caching.purge_public({"front"})  # its own purge is seen at once
+        assert caching.snapshot()[0] == before + 2
+    finally:
+        caching.end_request()
+    caches["default"].incr(caching.SEQUENCE_KEY)
+    assert caching.snapshot()[0] == before + 3  # outside a request: every time

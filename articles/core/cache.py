@@ -18,8 +18,12 @@ No cached page lives past the next scheduled publication: crossing it purges
 everything, so a story due at 09:00 appears at 09:00.
 """
 
+import pickle
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -34,7 +38,7 @@ PUBLIC_TTL = 300
 # for the date in the header; NEWSROOM_STORY_TTL changes it).
 STORY_TTL = 6 * 3600
 # The section links of the header and footer, per language (templatetags).
-NAV_KEY = "newsroom:nav:{language}"
+NAV_KEY = "newsroom:nav-links:{language}"
 # Every edition keeps its own section links, the Latin-script one (kk-latn) too.
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 EVERYTHING = "all"
@@ -48,10 +52,34 @@ MAX_PURGES_CHECKED = 200
 REFRESH_AFTER = 10
 
 
+# Within a request the counter is read once (None: not in a request, read every
+# time; []: not read yet). A purge made by the request itself forgets it.
+_request_snapshot: ContextVar[list | None] = ContextVar("purge_snapshot", default=None)
+
+
+def begin_request(**kwargs) -> None:
+    _request_snapshot.set([])
+
+
+def end_request(**kwargs) -> None:
+    _request_snapshot.set(None)
+
+
 def snapshot() -> tuple[int, float | None]:
     """Return the purge counter and the next scheduled publication, in one read."""
+    kept = _request_snapshot.get()
+    if kept:
+        return kept[0]
     found = cache.get_many([SEQUENCE_KEY, NEXT_SCHEDULED_KEY])
-    return found.get(SEQUENCE_KEY) or start_sequence(), found.get(NEXT_SCHEDULED_KEY)
+    read = found.get(SEQUENCE_KEY) or start_sequence(), found.get(NEXT_SCHEDULED_KEY)
+    if kept is not None and read[0]:
+        kept.append(read)
+    return read
+
+
+def _forget_snapshot() -> None:
+    if _request_snapshot.get() is not None:
+        _request_snapshot.set([])
 
 
 def start_sequence() -> int:
@@ -103,22 +131,73 @@ def is_fresh(sequence: int, keys: Iterable[str], current: int) -> bool:
     )
 
 
+class FragmentMemo:
+    """Fragments this process read last, kept in its own memory (pickled, so no
+    page can change another's copy). An entry is used only while the shared
+    counter says no purge has named its keys, as for the shared copy."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[str, tuple[int, frozenset, bytes, float]] = (
+            OrderedDict()
+        )
+        self.lock = threading.Lock()
+
+    def get(self, key: str, current: int) -> tuple[bool, Any]:
+        entry = self.entries.get(key)
+        if entry is None or not current:
+            return False, None
+        sequence, keys, data, expires = entry
+        if expires <= time.time() or not is_fresh(sequence, keys, current):
+            with self.lock:
+                self.entries.pop(key, None)
+            return False, None
+        if sequence != current:
+            self.put(key, current, keys, data, expires)
+        return True, pickle.loads(data)  # noqa: S301 - written by this process
+
+    def put(self, key, current, keys, data, expires) -> None:
+        if not current:
+            return
+        with self.lock:
+            self.entries[key] = (current, keys, data, expires)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+FRAGMENTS = FragmentMemo(512)
+
+
 def fragment(key: str, ttl: int, build: Callable[[], tuple[set[str], Any]]) -> Any:
     """Return a value shared by many pages, rebuilt when a purge names its keys.
 
     build() returns (keys, value); the value is kept for at most ttl seconds.
     """
-    found = cache.get_many([key, SEQUENCE_KEY, NEXT_SCHEDULED_KEY])
+    sequence, due = snapshot()
     # A scheduled story that fell due purges, whether pages are cached or not.
-    current = check_schedule(
-        found.get(SEQUENCE_KEY) or start_sequence(), found.get(NEXT_SCHEDULED_KEY)
-    )
-    stored = found.get(key)
-    if stored is not None and is_fresh(stored[0], stored[1], current):
-        return stored[2]
-    keys, value = build()
-    cache.set(key, (current, frozenset(keys), value), ttl)
-    return value
+    current = check_schedule(sequence, due)
+    found, value = FRAGMENTS.get(key, current)
+    if found:
+        return value
+    stored = cache.get(key)
+    if (
+        isinstance(stored, tuple)
+        and len(stored) == 4
+        and is_fresh(*stored[:2], current)
+    ):
+        keys, data, expires = stored[1], pickle.dumps(stored[2], -1), stored[3]
+    else:
+        new_keys, value = build()
+        keys, expires = frozenset(new_keys), time.time() + ttl
+        cache.set(key, (current, keys, value, expires), ttl)
+        data = pickle.dumps(value, -1)
+    FRAGMENTS.put(key, current, keys, data, expires)
+    return pickle.loads(data)  # noqa: S301 - written by this process
 
 
 def purge_public(keys: Iterable[str] | None = None) -> None:
@@ -130,6 +209,7 @@ def purge_public(keys: Iterable[str] | None = None) -> None:
     keys = frozenset(keys) if keys is not None else frozenset({EVERYTHING})
     if not keys:
         return
+    _forget_snapshot()
     try:
         sequence = cache.incr(SEQUENCE_KEY)
     except ValueError:
@@ -162,7 +242,8 @@ def next_scheduled(now: datetime | None = None) -> datetime | None:
     from articles.models import Status, Story
 
     now = now or timezone.now()
-    stamp = cache.get(NEXT_SCHEDULED_KEY)
+    kept = _request_snapshot.get()
+    stamp = kept[0][1] if kept else cache.get(NEXT_SCHEDULED_KEY)
     if stamp is None or (stamp and stamp <= now.timestamp()):
         due = (
             Story.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
@@ -172,6 +253,8 @@ def next_scheduled(now: datetime | None = None) -> datetime | None:
         )
         stamp = due.timestamp() if due else 0
         cache.set(NEXT_SCHEDULED_KEY, stamp, PUBLIC_TTL)
+        if kept:
+            kept[0] = (kept[0][0], stamp)
     return datetime.fromtimestamp(stamp, tz=UTC) if stamp else None
 
 

@@ -6,9 +6,9 @@ and the filters and tags below register the same functions for Django templates.
 
 import json
 import re
+from functools import lru_cache
 
 from django import template
-from django.core.cache import cache
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from articles.core import cache as caching
 from articles.core.cache import NAV_KEY
 from articles.core.renditions import srcset
 from articles.core.sections import SectionTree
@@ -98,22 +99,28 @@ def section_links(context, mark_current=True):
     read = getattr(request, "section_rows", None) if request is not None else None
     rows = read.get(key) if read else None
     if rows is None:
-        rows = cache.get(key)
-    if rows is None:
-        tree = SectionTree.load(public_in=[language[:2]])
-        rows = [
-            (c.pk, escape(c.get_absolute_url()), escape(c.display_name))
-            for c in tree.reachable_tops(language[:2])
-        ]
-        cache.set(key, rows, NAV_TTL)
+
+        def build():
+            tree = SectionTree.load(public_in=[language[:2]])
+            return {"nav"}, tuple(
+                (c.pk, escape(c.get_absolute_url()), escape(c.display_name))
+                for c in tree.reachable_tops(language[:2])
+            )
+
+        rows = caching.fragment(key, NAV_TTL, build)
     if request is not None:
         request.section_rows = {key: rows}
     here = context.get("category")
     story = context.get("story")
     page = getattr(here, "pk", None) if mark_current else None
-    within = set()
+    within: frozenset = frozenset()
     if mark_current and story is not None and getattr(story, "category_id", None):
-        within = {story.category_id, story.category.parent_id}
+        within = frozenset({story.category_id, story.category.parent_id})
+    return _links(rows, page, within)
+
+
+@lru_cache(maxsize=256)
+def _links(rows, page, within):
     links = []
     for pk, url, name in rows:
         if pk == page:
