@@ -297,12 +297,15 @@ def first_body_image(body: str) -> Image | None:
     return next((found[n] for n in names if n in found), None)
 
 
+def public_q(now: datetime | None = None) -> models.Q:
+    """The condition a story meets while readers may see it: published and due."""
+    return models.Q(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+
 class StoryQuerySet(models.QuerySet["Story"]):
     def published(self, now: datetime | None = None) -> "StoryQuerySet":
         """Return the stories a reader may see: published and due."""
-        return self.filter(
-            status=Status.PUBLISHED, published_at__lte=now or timezone.now()
-        )
+        return self.filter(public_q(now))
 
     def in_language(self, language: str) -> "StoryQuerySet":
         return self.filter(language=language)

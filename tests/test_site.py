@@ -459,3 +459,32 @@ def test_home_keeps_a_block_for_the_first_sections_only(client):
         r'<section class="section-block" aria-labelledby="([^"]+)"', html
     )
     assert shown == [f"section-{s.slug}" for s in sections[:HOME_SECTIONS]]
+
+
+def test_the_related_box_follows_publications_edits_and_withdrawals_at_once(
+    client, site, settings, django_capture_on_commit_callbacks
+):
+    # Rendered anew each time; the box itself is shared by the section's pages.
+    settings.NEWSROOM_PAGE_CACHE = False
+    page = site.kk.get_absolute_url()
+
+    def related():
+        return client.get(page).content.decode().split('class="related"')[-1]
+
+    neighbour = make_story(
+        "Денсаулық: жаңа емхана", status=Status.APPROVED, category=site.category
+    )
+    assert neighbour.headline not in related()
+    chief = make_editor()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.story_transition(story_id=neighbour.pk, user=chief, action="publish")
+    assert neighbour.headline in related()
+    neighbour.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(neighbour, headline="Денсаулық: емхана ашылды")
+    assert "Денсаулық: емхана ашылды" in related()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.story_transition(
+            story_id=neighbour.pk, user=chief, action="unpublish", note="Қате"
+        )
+    assert "Денсаулық: емхана" not in related()

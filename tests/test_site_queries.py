@@ -12,7 +12,7 @@ from .site_data import build_site, make_many
 
 pytestmark = pytest.mark.django_db
 
-STORY_BUDGET = 4
+STORY_BUDGET = 3
 LIST_BUDGET = 5
 FRONT_BUDGET = 8
 

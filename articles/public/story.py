@@ -5,8 +5,8 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Case, CharField, DateTimeField, Q, Value, When
-from django.db.models.functions import Cast
+from django.db.models import CharField, DateTimeField, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -23,6 +23,7 @@ from articles.models import (
     Story,
     Tag,
     active_language,
+    public_q,
 )
 from articles.public import edition
 from articles.public.page_cache import keep_for, public_page, show
@@ -38,56 +39,47 @@ RELATED = 4
 
 
 RELATED_DAYS = 7
+RELATED_KEY = "newsroom:related:{}:{}"
+RELATED_TTL = 300
 
 
-def _neighbour_rows(root, pk, category_id, language, now, since, cutoff):
-    in_group = Q(pk=root) | Q(translation_of_id=root)
-    same_section = Q(category_id=category_id, language=language)
-    recent = Q(language=language, published_at__gte=since)
-    return (
-        Story.objects.published(now)
-        .filter(in_group | ((same_section | recent) & Q(published_at__gte=cutoff)))
-        .exclude(pk=pk)
-        .select_related("category", "hero_image", "body_image")
-        .defer("body", "body_text")
-        .annotate(
-            group=Case(
-                When(in_group, then=Value(0)),
-                When(same_section, then=Value(1)),
-                default=Value(2),
-            )
-        )
-        .order_by("group", "-published_at", "-id")[: len(Language) + 2 * RELATED]
-    )
+def related_candidates(category_id: int, language: str) -> list[Story]:
+    """Return the stories a story page of this section and language may suggest.
 
-
-neighbour_rows = Prepared(_neighbour_rows)
-
-
-def _neighbours(story) -> tuple[dict[str, Story], list[Story]]:
-    """Return the story's public versions by language and its related stories.
-
-    One query: the translation group first, then the newest of the same section
-    and language, then (to fill a thin section) the newest of the last days in that
-    language; all drawn from the newest stories of the language.
+    The newest of the section, then (to fill a thin section) the newest of the
+    last days in the language; all drawn from the newest stories of the language.
+    Every story of the section suggests the same few, so they are shared through
+    the cache (with their pictures' renditions) until one of them changes or the
+    section or language gains or loses a story.
     """
-    now = timezone.now()
-    rows = neighbour_rows(
-        root=story.translation_of_id or story.pk,
-        pk=story.pk,
-        category_id=story.category_id,
-        language=story.language,
-        now=now,
-        since=now - timedelta(days=RELATED_DAYS),
-        cutoff=recent_cutoff(story.language),
-    )
-    versions, related = {story.language: story}, []
-    for row in rows:
-        if row.group == 0:
-            versions.setdefault(row.language, row)
-        else:
-            related.append(row)
-    return versions, related[:RELATED]
+
+    def build():
+        now = timezone.now()
+        cutoff = recent_cutoff(language)
+        recent = (
+            Story.objects.published(now)
+            .in_language(language)
+            .filter(published_at__gte=cutoff)
+            .select_related("category", "hero_image", "body_image")
+            .defer("body", "body_text")
+            .order_by("-published_at", "-id")
+        )
+        same = list(recent.filter(category_id=category_id)[: RELATED + 1])
+        since = max(cutoff, now - timedelta(days=RELATED_DAYS))
+        others = recent.filter(published_at__gte=since).exclude(
+            pk__in=[s.pk for s in same]
+        )
+        found = same + list(others[: RELATED + 1])
+        attach_renditions(found)
+        keys = {
+            f"lang-{language}",
+            f"section-{category_id}-list",
+            *(caching.card_key(s.pk) for s in found),
+        }
+        return keys, found
+
+    key = RELATED_KEY.format(category_id, language)
+    return caching.fragment(key, RELATED_TTL, build)
 
 
 def gone(request):
@@ -100,18 +92,45 @@ def gone(request):
     )
 
 
-story_by_slug = Prepared(
-    lambda slug: (
+def _story_and_versions(slug, now):
+    """The story with this slug, whatever its state, and its public versions in
+    other languages (the same translation group), newest first."""
+    root = Story.objects.filter(slug=slug).values(
+        root=Coalesce("translation_of_id", "pk")
+    )[:1]
+    # One condition PostgreSQL answers from three indexes (slug, id, translation).
+    version = Q(pk=Subquery(root)) | Q(translation_of_id=Subquery(root))
+    return (
         Story.objects.select_related("category", "source", "hero_image", "body_image")
-        .filter(slug=slug)
-        .order_by("pk")[:1]
+        .filter(Q(slug=slug) | (version & public_q(now)))
+        .order_by("-published_at", "-id")[: 2 * len(Language) + 1]
     )
-)
+
+
+story_and_versions = Prepared(_story_and_versions)
+
+
+def versions_of(story, now=None) -> dict[str, Story]:
+    """Return the public versions of a story by language, the story first (for a
+    draft's preview: a public story's come with it, see story_detail)."""
+    root = story.translation_of_id or story.pk
+    found = {story.language: story}
+    for version in (
+        Story.objects.published(now)
+        .filter(Q(pk=root) | Q(translation_of_id=root))
+        .exclude(pk=story.pk)
+        .select_related("category")
+        .only("slug", "language", "category__slug")
+        .order_by("-published_at", "-id")
+    ):
+        found.setdefault(version.language, version)
+    return found
 
 
 @public_page
 def story_detail(request, category, slug):
-    story = next(iter(story_by_slug(slug=slug)), None)
+    rows = list(story_and_versions(slug=slug, now=timezone.now()))
+    story = next((row for row in rows if row.slug == slug), None)
     if story is None:
         raise Http404  # an old address: OldAddressRedirectMiddleware answers it
     if not story.is_public:
@@ -121,7 +140,10 @@ def story_detail(request, category, slug):
     if story.language != active_language() or story.category.slug != category:
         return redirect(story.get_absolute_url(), permanent=True)
     keep_for(request, caching.story_ttl())
-    response = story_page(request, story)
+    versions = {story.language: story}
+    for row in rows:
+        versions.setdefault(row.language, row)
+    response = story_page(request, story, versions)
     mark_read(response, story.pk)
     return response
 
@@ -166,11 +188,18 @@ def attachments(story) -> tuple[list[Author], list[Tag], list[Correction]]:
     return found["a"], found["t"], found["c"]
 
 
-def story_page(request, story):
+def story_page(request, story, versions=None):
     """Render a story as readers see it (previews of drafts use it too)."""
     authors, tags, corrections = attachments(story)
-    versions, related = _neighbours(story)
-    attach_renditions([story, *related])
+    if versions is None:
+        versions = versions_of(story)
+    shown = {v.pk for v in versions.values()}
+    related = [
+        s
+        for s in related_candidates(story.category_id, story.language)
+        if s.pk not in shown
+    ][:RELATED]
+    attach_renditions([story])
     show(
         request,
         f"section-{story.category_id}",
