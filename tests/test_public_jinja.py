@@ -113,3 +113,37 @@ def test_each_render_speaks_its_own_language_and_leaves_none_behind():
     with translation.override("en"):
         assert jinja._language() == "en"
         assert render(source) == "Corrections|en|kk"
+
+
+@pytest.mark.django_db
+def test_the_masthead_and_footer_follow_the_page_section_language_and_search(client):
+    from articles.models import Status
+    from tests.factories import make_category, make_story
+
+    health = make_category("Денсаулық", slug="densaulyq")
+    sport = make_category("Спорт", slug="sport")
+    for category in (health, sport):
+        make_story(
+            f"{category.name} жаңалығы", status=Status.PUBLISHED, category=category
+        )
+
+    def masthead(address):
+        html = client.get(address).content.decode()
+        return html.split('<nav class="sections"')[1].split("</nav>")[0], html
+
+    nav, _html = masthead("/kk/category/densaulyq/")
+    assert 'href="/kk/category/densaulyq/" aria-current="page"' in nav
+    assert 'href="/kk/category/sport/">' in nav
+    nav, _html = masthead("/kk/category/sport/")
+    assert 'href="/kk/category/sport/" aria-current="page"' in nav
+    assert 'href="/kk/category/densaulyq/">' in nav
+    nav, html = masthead("/kk/")
+    assert 'aria-current="page">Басты бет<' in nav
+    assert "aria-current" not in html.split('class="site-footer"')[1]
+    _nav, html = masthead("/ru/")
+    assert ">Главная<" in html
+    assert "Барлық бөлімдер" not in html
+    _nav, html = masthead("/kk/search/?q=%3Cb%3E%D1%81%D0%BF%D0%BE%D1%80%D1%82")
+    assert 'value="&lt;b&gt;спорт"' in html
+    _nav, html = masthead("/kk/")
+    assert 'name="q" placeholder="Жаңалық іздеу" value=""' in html

@@ -35,6 +35,7 @@ _memo: dict[tuple, str] = {}
 @receiver(setting_changed)
 def _forget(**kwargs):
     _memo.clear()
+    _kept.clear()
 
 
 # The language and time zone of the page being rendered. Nothing in a template
@@ -156,6 +157,48 @@ def section_links(context, mark_current=True):
     return helpers.section_links(context, mark_current)
 
 
+# The masthead and the footer are the same on every page of a language but for
+# the section links (the current one marked in the masthead): each is rendered
+# once per language, site name, year and links, and written out again after.
+_kept: dict[tuple, Markup] = {}
+KEPT_LIMIT = 512
+
+
+def _render_kept(context, name: str, key: tuple, **values) -> Markup:
+    found = _kept.get(key)
+    if found is None:
+        if len(_kept) >= KEPT_LIMIT:
+            _kept.clear()
+        template = context.environment.get_template(name)
+        found = _kept[key] = Markup(template.render(values))
+    return found
+
+
+@pass_context
+def masthead(context):
+    values = {
+        "nav": helpers.section_links(context),
+        "site_name": context.get("site_name"),
+        "is_home": bool(context.get("is_home")),
+        "query": context.get("query") or "",
+    }
+    if values["query"]:  # the search page: the form shows the reader's words
+        name = "includes/masthead.html"
+        return Markup(context.environment.get_template(name).render(values))
+    key = ("masthead", _language(), *values.values())
+    return _render_kept(context, "includes/masthead.html", key, **values)
+
+
+@pass_context
+def footer(context):
+    values = {
+        "nav": helpers.section_links(context, mark_current=False),
+        "site_name": context.get("site_name"),
+    }
+    key = ("footer", _language(), now("Y"), *values.values())
+    return _render_kept(context, "includes/footer.html", key, **values)
+
+
 @pass_context
 def page_url(context, number):
     return helpers.page_url(context, number)
@@ -229,6 +272,8 @@ GLOBALS = {
     "picture_context": helpers.picture_context,
     "image_url": helpers.image_url,
     "section_links": section_links,
+    "masthead": masthead,
+    "footer": footer,
     "page_url": page_url,
 }
 
