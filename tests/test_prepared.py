@@ -143,3 +143,20 @@ def test_postgresql_plans_each_statement_once_per_connection():
         )
         [(runs,)] = cursor.fetchall()
     assert runs == 3
+
+
+def test_values_that_shape_the_query_compile_it_once_each():
+    tags = [Tag.objects.create(name=f"Тег {n}", slug=f"teg-{n}") for n in range(5)]
+    prepared = Prepared(
+        lambda first, start, end: (
+            Tag.objects.filter(pk__gte=first)
+            .order_by("pk")
+            .values_list("name", flat=True)[start:end]
+        ),
+        shape=("start", "end"),
+    )
+    assert prepared(first=tags[0].pk, start=0, end=2) == [("Тег 0",), ("Тег 1",)]
+    assert prepared(first=tags[0].pk, start=2, end=4) == [("Тег 2",), ("Тег 3",)]
+    assert prepared(first=tags[4].pk, start=0, end=2) == [("Тег 4",)]
+    assert prepared(first=tags[4].pk, start=2, end=4) == []
+    assert len(prepared.compiled) == 2

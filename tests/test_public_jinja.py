@@ -147,3 +147,24 @@ def test_the_masthead_and_footer_follow_the_page_section_language_and_search(cli
     assert 'value="&lt;b&gt;спорт"' in html
     _nav, html = masthead("/kk/")
     assert 'name="q" placeholder="Жаңалық іздеу" value=""' in html
+
+
+def test_news_times_show_the_hour_today_and_the_day_before(monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.localtime().replace(hour=11, minute=15, second=0, microsecond=0)
+    earlier = now - timedelta(days=3)
+    local, local_earlier = timezone.localtime(now), timezone.localtime(earlier)
+    with translation.override("kk"):
+        today = render("{{ m|news_time }}", m=now)
+        assert today == local.strftime("%H:%M")
+        before = render("{{ m|news_time }}", m=earlier)
+        assert before.endswith(local_earlier.strftime(", %H:%M"))
+        assert str(local_earlier.day) in before
+    # The next day, the same moment is no longer today's.
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
+    with translation.override("kk"):
+        assert render("{{ m|news_time }}", m=now) != today

@@ -15,7 +15,10 @@ A placeholder is a value that cannot occur otherwise (a string with a NUL byte, 
 integer out of any id range, a moment in 1901), found again in the compiled
 parameters; a list of values gets one placeholder per item and its own compiled
 form per length. A builder must use each named value only as a query parameter,
-never to decide the query's shape (an ``if`` on a value would be frozen).
+never to decide the query's shape (an ``if`` on a value would be frozen), except
+the values named ``shape``: those (a page's slice bounds, which Django writes into
+the SQL) are given to the builder as they are, and each of their combinations is
+compiled once.
 """
 
 from __future__ import annotations
@@ -72,10 +75,14 @@ class Prepared:
     """A queryset built by build(**values), compiled once, run many times."""
 
     def __init__(
-        self, build: Callable[..., QuerySet[Any, Any]], using: str = "default"
+        self,
+        build: Callable[..., QuerySet[Any, Any]],
+        using: str = "default",
+        shape: Sequence[str] = (),
     ) -> None:
         self.build = build
         self.using = using
+        self.shape = tuple(shape)
         self.compiled: dict[tuple[Any, ...], _Compiled] = {}
         self.lock = threading.Lock()
 
@@ -119,6 +126,7 @@ class Prepared:
         shape = (
             db,
             connections[db].vendor,
+            *(values[name] for name in self.shape),
             *sorted(
                 (name, len(v) if isinstance(v, list | tuple | set | frozenset) else -1)
                 for name, v in values.items()
@@ -139,7 +147,9 @@ class Prepared:
         markers: dict[Any, tuple[str, int | None]] = {}
         stand_ins: dict[str, Any] = {}
         for name, value in values.items():
-            if isinstance(value, list | tuple | set | frozenset):
+            if name in self.shape:
+                stand_ins[name] = value
+            elif isinstance(value, list | tuple | set | frozenset):
                 items = []
                 for index, item in enumerate(value):
                     number += 1
@@ -166,7 +176,9 @@ class Prepared:
             if found is not None:
                 slots.append((position, *found))
         named = {name for _position, name, _index in slots}
-        missing = {n for n, v in values.items() if not _empty(v)} - named
+        missing = {
+            n for n, v in values.items() if not _empty(v) and n not in self.shape
+        } - named
         if missing:
             raise ValueError(f"values not used as query parameters: {sorted(missing)}")
         return _Compiled(

@@ -50,6 +50,10 @@ class SectionTree:
                     live.update(tree.up_from(category.pk))
         return tree
 
+    def by_slug(self, slug: str) -> Category | None:
+        """Return the section with this address, if any."""
+        return next((c for c in self.categories.values() if c.slug == slug), None)
+
     def up_from(self, pk: int) -> list[int]:
         """Return pk and the sections above it, the innermost first."""
         chain: list[int] = []

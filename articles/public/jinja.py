@@ -116,6 +116,19 @@ def _local_date(value, format_name, language, zone):
     return defaultfilters.date(timezone.localtime(value), format_name)
 
 
+def news_time(moment):
+    """The news_time filter (the time for today's stories, the day and time for
+    older ones), kept per language and day like dates."""
+    if isinstance(moment, datetime) and timezone.is_aware(moment):
+        return _news_time(moment, _language(), _zone(), timezone.localdate())
+    return helpers.news_time(moment)
+
+
+@functools.lru_cache(maxsize=4096)
+def _news_time(moment, language, zone, today):
+    return helpers.news_time(moment)
+
+
 def truncatechars(value, length):
     """Django's truncatechars, without its work for a text already short enough."""
     if (
@@ -257,7 +270,7 @@ FILTERS = {
     "ld_json": helpers.ld_json,
     "bcp47": helpers.bcp47,
     "content_lang": content_lang,
-    "news_time": helpers.news_time,
+    "news_time": news_time,
     "machine_time": helpers.machine_time,
     "story_body": helpers.story_body,
 }

@@ -7,16 +7,18 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Window
 from django.db.models.functions import DenseRank, RowNumber
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from articles.core import cache as caching
+from articles.core.prepared import Prepared
 from articles.core.sections import SectionTree
 from articles.models import (
     Author,
-    Category,
     Correction,
     Rendition,
     Source,
@@ -179,12 +181,22 @@ def side_rails(lang: str) -> tuple[list[Story], list[Story]]:
 
 
 def story_list(
-    request, stories, *, title, description="", breadcrumbs=(), count_keys=(), **extra
+    request,
+    stories,
+    *,
+    title,
+    description="",
+    breadcrumbs=(),
+    count_keys=(),
+    rows=None,
+    **extra,
 ):
     """Render one page of a list of stories.
 
     count_keys: the keys whose purge changes the list's length (see
     CappedPaginator); without them the list is counted on every request.
+    rows(start, end): the page's stories, the same as stories[start:end] (a
+    prepared query); without it the queryset is sliced.
     """
     paginator = CappedPaginator(
         stories,
@@ -193,7 +205,10 @@ def story_list(
         count_keys=count_keys,
     )
     page = paginator.get_page(request.GET.get("page"))
-    stories = list(page.object_list)
+    if rows is not None and paginator.count:
+        stories = rows(page.start_index() - 1, page.end_index())
+    else:
+        stories = list(page.object_list)
     attach_renditions(stories)
     context = page_context(
         request, title=title, description=description, breadcrumbs=breadcrumbs
@@ -289,17 +304,37 @@ def home(request):
     )
 
 
+def _section_rows(below, language, now, start, end):
+    return (
+        Story.objects.published(now)
+        .in_language(language)
+        .filter(category__in=below)
+        .select_related("category", "hero_image", "body_image")
+        .defer("body", "body_text")[start:end]
+    )
+
+
+section_rows = Prepared(_section_rows, shape=("start", "end"))
+
+
 @public_page
 def category_detail(request, slug):
-    category = get_object_or_404(Category, slug=slug)
-    below = section_tree().below(category.pk)
+    tree = section_tree()
+    category = tree.by_slug(slug)
+    if category is None:
+        raise Http404
+    below = tree.below(category.pk)
     # The list holds the stories of the sections below too: any of them changes it.
     lists = {f"section-{pk}-list" for pk in below}
     show(request, f"section-{category.pk}", *lists)
+    language = active_language()
     return story_list(
         request,
         public_stories().filter(category__in=below),
         count_keys=lists,
+        rows=lambda start, end: section_rows(
+            below=below, language=language, now=timezone.now(), start=start, end=end
+        ),
         title=category.display_name,
         description=category.description
         or _("Latest news in the section “%(name)s”.")
