@@ -9,10 +9,12 @@ from django.db.models import CharField, DateTimeField, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template import engines
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from markupsafe import Markup
 
 from articles.core import cache as caching
 from articles.core.prepared import Prepared
@@ -39,18 +41,19 @@ RELATED = 4
 
 
 RELATED_DAYS = 7
-RELATED_KEY = "newsroom:related:{}:{}"
+RELATED_KEY = "newsroom:related-cards:{}:{}"
 RELATED_TTL = 300
 
 
-def related_candidates(category_id: int, language: str) -> list[Story]:
-    """Return the stories a story page of this section and language may suggest.
+def related_cards(category_id: int, language: str) -> list[tuple[int, str]]:
+    """Return the stories a story page of this section and language may suggest,
+    as (id, card HTML) in the page's edition.
 
     The newest of the section, then (to fill a thin section) the newest of the
     last days in the language; all drawn from the newest stories of the language.
-    Every story of the section suggests the same few, so they are shared through
-    the cache (with their pictures' renditions) until one of them changes or the
-    section or language gains or loses a story.
+    Every story of the section suggests the same few, so their cards are rendered
+    once and shared through the cache until one of them changes or the section or
+    language gains or loses a story.
     """
 
     def build():
@@ -71,14 +74,21 @@ def related_candidates(category_id: int, language: str) -> list[Story]:
         )
         found = same + list(others[: RELATED + 1])
         attach_renditions(found)
+        edition.spell_stories(found)
+        card = engines["jinja2"].env.get_template("includes/story_card.html")
+        cards = [
+            (s.pk, str(card.module.story_card(s, hide_category=True, no_dek=True)))
+            for s in found
+        ]
         keys = {
             f"lang-{language}",
             f"section-{category_id}-list",
             *(caching.card_key(s.pk) for s in found),
         }
-        return keys, found
+        return keys, cards
 
-    key = RELATED_KEY.format(category_id, language)
+    # The Latin-script edition has cards of its own.
+    key = RELATED_KEY.format(category_id, translation.get_language())
     return caching.fragment(key, RELATED_TTL, build)
 
 
@@ -195,9 +205,9 @@ def story_page(request, story, versions=None):
         versions = versions_of(story)
     shown = {v.pk for v in versions.values()}
     related = [
-        s
-        for s in related_candidates(story.category_id, story.language)
-        if s.pk not in shown
+        (pk, card)
+        for pk, card in related_cards(story.category_id, story.language)
+        if pk not in shown
     ][:RELATED]
     attach_renditions([story])
     show(
@@ -206,10 +216,11 @@ def story_page(request, story, versions=None):
         *([f"source-{story.source_id}"] if story.source_id else []),
         *(f"author-{a.pk}" for a in authors),
         *(f"tag-{t.pk}" for t in tags),
+        *(caching.card_key(pk) for pk, _card in related),
         stories=[story],
-        cards=[*related, *(v for v in versions.values() if v is not story)],
+        cards=[v for v in versions.values() if v is not story],
     )
-    edition.spell_stories([story, *related])
+    edition.spell_stories([story])
     crumbs = [
         (story.category.display_name, story.category.get_absolute_url()),
         (story.headline, None),
@@ -227,7 +238,7 @@ def story_page(request, story, versions=None):
         authors=authors,
         tags=tags,
         corrections=corrections,
-        related=related,
+        related=[Markup(card) for _pk, card in related],  # noqa: S704 - rendered
         og_type="article",
         json_ld=news_article_ld(request, story, authors, corrections, canonical),
         share=share_links(
