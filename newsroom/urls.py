@@ -88,10 +88,15 @@ if settings.SERVE_MEDIA:
 
 urlpatterns += [path("", include("articles.public.root_urls"))]
 
-urlpatterns += i18n_patterns(
-    path("", include("articles.public.urls")),
-    prefix_default_language=True,
-)
+# The readers' pages first: nothing else starts with a language's prefix, and a
+# story's address is then found without trying the admin's and the accounts' ones.
+urlpatterns = [
+    *i18n_patterns(
+        path("", include("articles.public.urls")),
+        prefix_default_language=True,
+    ),
+    *urlpatterns,
+]
 
 handler400 = "articles.public.bad_requests.bad_request"
 handler404 = "articles.public.views.page_not_found"
