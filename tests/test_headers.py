@@ -111,3 +111,31 @@ def test_static_files_and_media_cannot_be_framed(client, story):
     assert media.status_code == 200
     assert media["X-Frame-Options"] == "DENY"
     assert directives(media)["frame-ancestors"] == ["'none'"]
+
+
+def test_the_policy_built_once_still_follows_nonces_and_the_admin(rf):
+    from csp.exceptions import CSPNonceError
+    from django.http import HttpResponse
+
+    from newsroom.headers import ContentSecurityPolicyMiddleware
+
+    plain = ContentSecurityPolicyMiddleware(lambda request: HttpResponse("ok"))
+    first, second = plain(rf.get("/kk/")), plain(rf.get("/kk/"))
+    assert first["Content-Security-Policy"] == second["Content-Security-Policy"]
+    assert "nonce" not in first["Content-Security-Policy"]
+    admin = plain(rf.get("/admin/"))["Content-Security-Policy"]
+    assert "style-src-attr 'unsafe-inline'" in admin
+    assert "style-src-attr" not in plain(rf.get("/kk/"))["Content-Security-Policy"]
+
+    def with_script(request):
+        return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+
+    scripted = ContentSecurityPolicyMiddleware(with_script)
+    one, other = scripted(rf.get("/kk/")), scripted(rf.get("/kk/"))
+    assert "'nonce-" in one["Content-Security-Policy"]
+    assert one["Content-Security-Policy"] != other["Content-Security-Policy"]
+    # A nonce asked for once the header is written is refused, as django-csp does.
+    request = rf.get("/kk/")
+    plain(request)
+    with pytest.raises(CSPNonceError):
+        str(request.csp_nonce)
