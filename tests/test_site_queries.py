@@ -1,6 +1,7 @@
 """Every public page costs a fixed number of SQL queries, however many stories."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -139,3 +140,23 @@ def test_list_pages_count_at_most_a_fixed_number_of_pages(settings):
     assert paginator.num_pages == 5
     paginator = CappedPaginator(Counted(range(10_000)), 2)
     assert paginator.num_pages == CappedPaginator.MAX_PAGES
+
+
+def test_a_story_without_byline_tags_or_corrections_costs_one_query(
+    client, django_assert_num_queries
+):
+    site = build_site()
+    story = make_many(1, categories=[site.category], source=site.source)[0]
+    assert not story.authors.exists()
+    assert not story.tags.exists()
+    address = story.get_absolute_url()
+    with override_settings(NEWSROOM_PAGE_CACHE=False):
+        warm(client, address)
+        with django_assert_num_queries(1):
+            html = client.get(address).content.decode()
+        assert story.headline in html
+        # Once it has a byline, the byline shows (and costs its query).
+        story.authors.add(site.author)
+        with django_assert_num_queries(2):
+            html = client.get(address).content.decode()
+    assert site.author.name in html

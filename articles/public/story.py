@@ -5,7 +5,17 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import CharField, DateTimeField, Q, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -110,9 +120,18 @@ def _story_and_versions(slug, now):
     )[:1]
     # One condition PostgreSQL answers from three indexes (slug, id, translation).
     version = Q(pk=Subquery(root)) | Q(translation_of_id=Subquery(root))
+    # Agency copy and imports often come with no byline, tag or correction:
+    # then the page needs no query for them.
+    attached = ExpressionWrapper(
+        Q(Exists(Story.authors.through.objects.filter(story=OuterRef("pk"))))
+        | Q(Exists(Story.tags.through.objects.filter(story=OuterRef("pk"))))
+        | Q(Exists(Correction.objects.filter(story=OuterRef("pk")))),
+        output_field=BooleanField(),
+    )
     return (
         Story.objects.select_related("category", "source", "hero_image", "body_image")
         .filter(Q(slug=slug) | (version & public_q(now)))
+        .annotate(attached=attached)
         .order_by("-published_at", "-id")[: 2 * len(Language) + 1]
     )
 
@@ -184,8 +203,11 @@ attachment_rows = Prepared(_attachment_rows)
 
 
 def attachments(story) -> tuple[list[Author], list[Tag], list[Correction]]:
-    """Return the story's authors, tags and corrections, in one query."""
+    """Return the story's authors, tags and corrections, in one query (none when
+    the story's own query found it has none)."""
     found: dict[str, list[Any]] = {"a": [], "t": [], "c": []}
+    if getattr(story, "attached", True) is False:
+        return [], [], []
     for kind, pk, name, slug, created_at in attachment_rows(story_id=story.pk):
         if kind == "c":
             found[kind].append(Correction(pk=pk, note=name, created_at=created_at))
