@@ -442,3 +442,19 @@ def test_a_request_reads_the_purge_counter_once_and_again_after_its_own_purge():
         caching.end_request()
     caches["default"].incr(caching.SEQUENCE_KEY)
     assert caching.snapshot()[0] == before + 3  # outside a request: every time
+
+
+def test_a_fragment_nothing_can_change_is_kept_as_it_is():
+    links = (
+        (1, "/kk/category/sport/", "Спорт"),
+        (2, "/kk/category/ekonomika/", "Экономика"),
+    )
+
+    def build():
+        return {"nav"}, links
+
+    first = caching.fragment("newsroom:test-frozen", 60, build)
+    assert caching.fragment("newsroom:test-frozen", 60, build) is first
+    assert first == links
+    caching.purge_public({"nav"})
+    assert caching.fragment("newsroom:test-frozen", 60, lambda: ({"nav"}, ())) == ()

@@ -131,14 +131,25 @@ def is_fresh(sequence: int, keys: Iterable[str], current: int) -> bool:
     )
 
 
+_FROZEN = (str, int, float, bool, type(None), datetime)
+
+
+def _frozen(value: Any) -> bool:
+    """Whether no page can change value: text, numbers, times, tuples of them."""
+    if isinstance(value, tuple | frozenset):
+        return all(_frozen(item) for item in value)
+    return isinstance(value, _FROZEN)
+
+
 class FragmentMemo:
-    """Fragments this process read last, kept in its own memory (pickled, so no
-    page can change another's copy). An entry is used only while the shared
-    counter says no purge has named its keys, as for the shared copy."""
+    """Fragments this process read last, kept in its own memory (pickled unless
+    nothing can change them, so no page can change another's copy). An entry is
+    used only while the shared counter says no purge has named its keys, as for
+    the shared copy."""
 
     def __init__(self, size: int):
         self.size = size
-        self.entries: OrderedDict[str, tuple[int, frozenset, bytes, float]] = (
+        self.entries: OrderedDict[str, tuple[int, frozenset, Any, float]] = (
             OrderedDict()
         )
         self.lock = threading.Lock()
@@ -154,7 +165,7 @@ class FragmentMemo:
             return False, None
         if sequence != current:
             self.put(key, current, keys, data, expires)
-        return True, pickle.loads(data)  # noqa: S301 - written by this process
+        return True, thaw(data)
 
     def put(self, key, current, keys, data, expires) -> None:
         if not current:
@@ -171,6 +182,24 @@ class FragmentMemo:
 
 
 FRAGMENTS = FragmentMemo(512)
+
+
+def freeze(value: Any) -> Any:
+    """Return value as the memory keeps it: itself if frozen, else pickled."""
+    return value if _frozen(value) else _Pickled(pickle.dumps(value, -1))
+
+
+def thaw(kept: Any) -> Any:
+    if isinstance(kept, _Pickled):
+        return pickle.loads(kept.data)  # noqa: S301 - written by this process
+    return kept
+
+
+class _Pickled:
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes):
+        self.data = data
 
 
 def fragment(key: str, ttl: int, build: Callable[[], tuple[set[str], Any]]) -> Any:
@@ -190,14 +219,14 @@ def fragment(key: str, ttl: int, build: Callable[[], tuple[set[str], Any]]) -> A
         and len(stored) == 4
         and is_fresh(*stored[:2], current)
     ):
-        keys, data, expires = stored[1], pickle.dumps(stored[2], -1), stored[3]
+        keys, data, expires = stored[1], freeze(stored[2]), stored[3]
     else:
         new_keys, value = build()
         keys, expires = frozenset(new_keys), time.time() + ttl
         cache.set(key, (current, keys, value, expires), ttl)
-        data = pickle.dumps(value, -1)
+        data = freeze(value)
     FRAGMENTS.put(key, current, keys, data, expires)
-    return pickle.loads(data)  # noqa: S301 - written by this process
+    return thaw(data)
 
 
 def purge_public(keys: Iterable[str] | None = None) -> None:

@@ -55,7 +55,7 @@ RELATED_KEY = "newsroom:related-cards:{}:{}"
 RELATED_TTL = 300
 
 
-def related_cards(category_id: int, language: str) -> list[tuple[int, str]]:
+def related_cards(category_id: int, language: str) -> tuple[tuple[int, str], ...]:
     """Return the stories a story page of this section and language may suggest,
     as (id, card HTML) in the page's edition.
 
@@ -95,7 +95,7 @@ def related_cards(category_id: int, language: str) -> list[tuple[int, str]]:
             f"section-{category_id}-list",
             *(caching.card_key(s.pk) for s in found),
         }
-        return keys, cards
+        return keys, tuple(cards)
 
     # The Latin-script edition has cards of its own.
     key = RELATED_KEY.format(category_id, translation.get_language())
