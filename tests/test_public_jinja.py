@@ -168,3 +168,15 @@ def test_news_times_show_the_hour_today_and_the_day_before(monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
     with translation.override("kk"):
         assert render("{{ m|news_time }}", m=now) != today
+
+
+def test_an_update_shows_only_from_a_later_minute_on():
+    published = datetime(2026, 3, 1, 18, 59, 40, tzinfo=UTC)  # 23:59 in Almaty
+    source = "{{ a|later_minute(b) }}"
+    assert render(source, a=published.replace(second=55), b=published) == "False"
+    assert render(source, a=published.replace(minute=58), b=published) == "False"
+    # 00:00 the next day in Almaty: a later minute, and another day.
+    assert (
+        render(source, a=published.replace(hour=19, minute=0, second=5), b=published)
+        == "True"
+    )

@@ -129,6 +129,16 @@ def _news_time(moment, language, zone, today):
     return helpers.news_time(moment)
 
 
+def later_minute(moment, other):
+    """Whether moment falls in a later minute than other (an update worth showing),
+    as their times shown to the minute would say: the time zone's offset is whole
+    minutes, so the minutes compare alike in UTC, without formatting either."""
+    if not (isinstance(moment, datetime) and isinstance(other, datetime)):
+        return False
+    minute = {"second": 0, "microsecond": 0}
+    return moment.replace(**minute) > other.replace(**minute)
+
+
 def truncatechars(value, length):
     """Django's truncatechars, without its work for a text already short enough."""
     if (
@@ -267,6 +277,7 @@ FILTERS = {
     "date": date,
     "date_format": formats.date_format,
     "truncatechars": truncatechars,
+    "later_minute": later_minute,
     "ld_json": helpers.ld_json,
     "bcp47": helpers.bcp47,
     "content_lang": content_lang,
