@@ -160,3 +160,28 @@ def test_values_that_shape_the_query_compile_it_once_each():
     assert prepared(first=tags[4].pk, start=0, end=2) == [("Тег 4",)]
     assert prepared(first=tags[4].pk, start=2, end=4) == []
     assert len(prepared.compiled) == 2
+
+
+def test_a_shape_value_compared_by_key_compiles_once_per_key():
+    from articles.core.prepared import ByKey
+
+    tags = [Tag.objects.create(name=f"Тег {n}", slug=f"teg-{n}") for n in range(3)]
+    built = []
+
+    def build(order, first):
+        built.append(order.key)
+        return (
+            Tag.objects.filter(pk__gte=first)
+            .order_by(*order.value)
+            .values_list("name", flat=True)
+        )
+
+    prepared = Prepared(build, shape=("order",))
+    newest = [("Тег 2",), ("Тег 1",), ("Тег 0",)]
+    assert prepared(order=ByKey(["-pk"], "newest"), first=tags[0].pk) == newest
+    assert prepared(order=ByKey(["-pk"], "newest"), first=tags[1].pk) == newest[:2]
+    assert prepared(order=ByKey(["pk"], "oldest"), first=tags[1].pk) == [
+        ("Тег 1",),
+        ("Тег 2",),
+    ]
+    assert built == ["newest", "oldest"]

@@ -488,3 +488,24 @@ def test_the_related_box_follows_publications_edits_and_withdrawals_at_once(
             story_id=neighbour.pk, user=chief, action="unpublish", note="Қате"
         )
     assert "Денсаулық: емхана" not in related()
+
+
+def test_the_front_page_follows_a_section_moved_below_another(client, site, settings):
+    settings.NEWSROOM_PAGE_CACHE = False
+    sport = make_category("Спорт", slug="sport")
+    story = make_story("Футбол жаңалығы", status=Status.PUBLISHED, category=sport)
+    home = url("home", "kk")
+
+    def block_of(headline):
+        html = client.get(home).content.decode()
+        for block in html.split('<section class="section-block"')[1:]:
+            if headline in block:
+                return block.split("</h2>")[0]
+        return None
+
+    assert "Спорт" in block_of(story.headline)
+    # The section becomes a subsection of Health: its stories join Health's block.
+    sport.parent = site.category
+    sport.save()
+    caching.purge_public({"nav"})  # as the catalogue's services do
+    assert site.category.name in block_of(story.headline)

@@ -71,6 +71,22 @@ class _Compiled:
     model_layout: tuple[Any, ...] | None = None
 
 
+class ByKey:
+    """A shape value that is not hashable itself (a tree of sections, say),
+    selecting the compiled form by key: equal keys, one compiled query."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, value: Any, key: Any) -> None:
+        self.value, self.key = value, key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ByKey) and self.key == other.key
+
+
 class Prepared:
     """A queryset built by build(**values), compiled once, run many times."""
 
@@ -289,4 +305,4 @@ def _adapt(connection: Any, value: Any) -> Any:
     return value
 
 
-__all__: Sequence[str] = ["Prepared"]
+__all__: Sequence[str] = ["ByKey", "Prepared"]

@@ -50,6 +50,12 @@ class SectionTree:
                     live.update(tree.up_from(category.pk))
         return tree
 
+    def layout(self) -> tuple:
+        """Return what the tree's SQL expressions depend on, comparable."""
+        return tuple(
+            (c.pk, c.parent_id, c.position, c.name) for c in self.categories.values()
+        )
+
     def by_slug(self, slug: str) -> Category | None:
         """Return the section with this address, if any."""
         return next((c for c in self.categories.values() if c.slug == slug), None)

@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from articles.core import cache as caching
-from articles.core.prepared import Prepared
+from articles.core.prepared import ByKey, Prepared
 from articles.core.sections import SectionTree
 from articles.models import (
     Author,
@@ -240,19 +240,27 @@ def story_list(
     )
 
 
-@public_page
-def home(request):
-    lang = active_language()
-    latest = list(public_stories().order_by("-published_at")[:HOME_LATEST])
-    # An editor's featured story leads the page while it is among the newest.
-    featured = next((s for s in latest if s.featured), None)
-    if featured is not None:
-        latest.remove(featured)
-        latest.insert(0, featured)
-    tree = section_tree()
-    ranked = (
-        public_stories()
-        .filter(published_at__gte=recent_cutoff(lang))
+def _home_latest(language, now):
+    return (
+        Story.objects.published(now)
+        .in_language(language)
+        .select_related("category", "hero_image", "body_image")
+        .defer("body", "body_text")
+        .order_by("-published_at")[:HOME_LATEST]
+    )
+
+
+home_latest = Prepared(_home_latest)
+
+
+def _home_blocks(tree, language, now, cutoff):
+    tree = tree.value
+    return (
+        Story.objects.published(now)
+        .in_language(language)
+        .select_related("category", "hero_image", "body_image")
+        .defer("body", "body_text")
+        .filter(published_at__gte=cutoff)
         .annotate(section=tree.top_expression())
         .annotate(
             rank=Window(
@@ -264,6 +272,29 @@ def home(request):
             block=Window(DenseRank(), order_by=tree.top_order_expressions()),
         )
         .filter(rank__lte=BLOCK_SIZE, block__lte=HOME_SECTIONS)
+    )
+
+
+# Compiled once per shape of the tree of sections (its SQL depends on it).
+home_blocks = Prepared(_home_blocks, shape=("tree",))
+
+
+@public_page
+def home(request):
+    lang = active_language()
+    now = timezone.now()
+    latest = home_latest(language=lang, now=now)
+    # An editor's featured story leads the page while it is among the newest.
+    featured = next((s for s in latest if s.featured), None)
+    if featured is not None:
+        latest.remove(featured)
+        latest.insert(0, featured)
+    tree = section_tree()
+    ranked = home_blocks(
+        tree=ByKey(tree, tree.layout()),
+        language=lang,
+        now=now,
+        cutoff=recent_cutoff(lang),
     )
     by_category = defaultdict(list)
     for story in ranked:
