@@ -131,6 +131,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "newsroom.postgresql"  # health checks spaced
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while an editor saves; IMMEDIATE avoids lock upgrades.
     DATABASES["default"]["OPTIONS"] = {

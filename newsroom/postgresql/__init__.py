@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, checking a busy connection's health less often."""
