@@ -8,6 +8,7 @@ own overrides are applied to its headline, summary and text first.
 """
 
 import functools
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -69,7 +70,30 @@ def _translated_path(path: str, current: str, code: str, urlconf, prefix: str) -
         return translate_url(path, code)
 
 
-def language_links(request, versions=None) -> list[dict]:
+@dataclass(slots=True)
+class LanguageLink:
+    """This page in one language (attributes: templates read them many times)."""
+
+    code: str
+    hreflang: str
+    name: str
+    read_label: str
+    url: str
+    absolute: str
+    exists: bool
+    current: bool
+    script: bool
+
+
+@dataclass(slots=True)
+class ScriptLink:
+    label: str
+    hreflang: str
+    url: str
+    current: bool
+
+
+def language_links(request, versions=None) -> list[LanguageLink]:
     """Return this page in every language: the switcher and hreflang alternates.
 
     The names, labels and translated addresses are worked out once per process:
@@ -90,18 +114,18 @@ def language_links(request, versions=None) -> list[dict]:
             exists = code == current or url != request.path
             url = url if exists else home
         links.append(
-            {
-                "code": code,
-                "hreflang": hreflang(code),
-                "name": name,
-                "read_label": read_label,
-                "url": url,
-                "absolute": request.build_absolute_uri(url),
-                "exists": exists,
+            LanguageLink(
+                code=code,
+                hreflang=hreflang(code),
+                name=name,
+                read_label=read_label,
+                url=url,
+                absolute=request.build_absolute_uri(url),
+                exists=exists,
                 # Kazakh in either script is the same language.
-                "current": same_language(code, current),
-                "script": code == LATIN,
-            }
+                current=same_language(code, current),
+                script=code == LATIN,
+            )
         )
     return links
 
@@ -112,19 +136,19 @@ def _forget(**kwargs):
     _translated_path.cache_clear()
 
 
-def script_links(languages) -> list[dict]:
+def script_links(languages) -> list[ScriptLink]:
     """Return the switch between the Cyrillic and Latin Kazakh editions, if any."""
     current = translation.get_language()
-    found = {v["code"]: v for v in languages if v["exists"]}
+    found = {v.code: v for v in languages if v.exists}
     if current not in SCRIPT_LABELS or not all(code in found for code in SCRIPT_LABELS):
         return []
     return [
-        {
-            "label": label,
-            "hreflang": found[code]["hreflang"],
-            "url": found[code]["url"],
-            "current": code == current,
-        }
+        ScriptLink(
+            label=label,
+            hreflang=found[code].hreflang,
+            url=found[code].url,
+            current=code == current,
+        )
         for code, label in SCRIPT_LABELS.items()
     ]
 
