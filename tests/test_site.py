@@ -447,7 +447,7 @@ def test_related_stories_come_from_the_section_first(client, site):
 
 
 def test_home_keeps_a_block_for_the_first_sections_only(client):
-    from articles.public.views import HOME_SECTIONS
+    from articles.public.front import HOME_SECTIONS
 
     sections = [
         make_category(f"Бөлім {n}", position=n) for n in range(HOME_SECTIONS + 3)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.public import archive, views
+from articles.public import archive, front, views
 from articles.public import search as search_views
 from articles.public import story as story_views
 from articles.public import syndication as feeds
@@ -9,7 +9,7 @@ from articles.public.page_cache import public_feed
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", front.home, name="home"),
     path("feed/", public_feed(feeds.LatestStoriesFeed()), name="feed"),
     path("feed/atom/", public_feed(feeds.LatestStoriesAtom()), name="feed_atom"),
     path("corrections/", views.corrections, name="corrections"),
