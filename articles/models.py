@@ -438,6 +438,19 @@ class Story(models.Model):
                 fields=["category", "status", "-published_at"],
                 name="story_category_idx",
             ),
+            # A section's list, page by page: an index-only scan skips the pages
+            # before (public.views._section_rows).
+            models.Index(
+                fields=[
+                    "category",
+                    "language",
+                    "status",
+                    "-published_at",
+                    "-created_at",
+                    "-id",
+                ],
+                name="story_section_list_idx",
+            ),
             # Imports look for a story they would repeat (articles.ingest).
             models.Index(fields=["language", "headline"], name="story_headline_idx"),
             models.Index(fields=["original_url"], name="story_original_url_idx"),

@@ -509,3 +509,30 @@ def test_the_front_page_follows_a_section_moved_below_another(client, site, sett
     sport.save()
     caching.purge_public({"nav"})  # as the catalogue's services do
     assert site.category.name in block_of(story.headline)
+
+
+def test_a_sections_pages_list_its_stories_once_each_newest_first(client, site):
+    from datetime import timedelta
+
+    from articles.public.views import PAGE_SIZE
+
+    child = make_category("Балалар денсаулығы", parent=site.category)
+    start = timezone.now() - timedelta(days=1)
+    made = [
+        make_story(
+            f"Бөлім жаңалығы {n:02d}",
+            status=Status.PUBLISHED,
+            category=child if n % 3 == 0 else site.category,
+            published_at=start + timedelta(minutes=n // 2),  # pairs at one minute
+        )
+        for n in range(PAGE_SIZE + 7)
+    ]
+    address = site.category.get_absolute_url()
+    listed = []
+    for page in (1, 2):
+        html = client.get(f"{address}?page={page}").content.decode()
+        listed += re.findall(
+            r"Бөлім жаңалығы \d\d", html.split('<aside class="list-rail')[0]
+        )
+    expected = sorted(made, key=lambda s: (s.published_at, s.created_at), reverse=True)
+    assert listed == [s.headline for s in expected]

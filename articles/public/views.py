@@ -229,12 +229,21 @@ def story_list(
 
 
 def _section_rows(below, language, now, start, end):
-    return (
+    # The page's ids first, from the index alone (story_section_list_idx holds
+    # every column the filter and the order read): a story row is wide, and a
+    # later page would otherwise read a thousand of them to skip them.
+    page = (
         Story.objects.published(now)
         .in_language(language)
         .filter(category__in=below)
+        .order_by("-published_at", "-created_at", "-id")
+        .values("pk")[start:end]
+    )
+    return (
+        Story.objects.filter(pk__in=page)
         .select_related("category", "hero_image", "body_image")
-        .defer("body", "body_text")[start:end]
+        .defer("body", "body_text")
+        .order_by("-published_at", "-created_at", "-id")
     )
 
 
