@@ -54,14 +54,16 @@ REFRESH_AFTER = 10
 
 # Within a request the counter is read once (None: not in a request, read every
 # time; []: not read yet). A purge made by the request itself forgets it.
-_request_snapshot: ContextVar[list | None] = ContextVar("purge_snapshot", default=None)
+_request_snapshot: ContextVar[list[tuple[int, float | None]] | None] = ContextVar(
+    "purge_snapshot", default=None
+)
 
 
-def begin_request(**kwargs) -> None:
+def begin_request(**kwargs: Any) -> None:
     _request_snapshot.set([])
 
 
-def end_request(**kwargs) -> None:
+def end_request(**kwargs: Any) -> None:
     _request_snapshot.set(None)
 
 
@@ -71,7 +73,10 @@ def snapshot() -> tuple[int, float | None]:
     if kept:
         return kept[0]
     found = cache.get_many([SEQUENCE_KEY, NEXT_SCHEDULED_KEY])
-    read = found.get(SEQUENCE_KEY) or start_sequence(), found.get(NEXT_SCHEDULED_KEY)
+    read: tuple[int, float | None] = (
+        found.get(SEQUENCE_KEY) or start_sequence(),
+        found.get(NEXT_SCHEDULED_KEY),
+    )
     if kept is not None and read[0]:
         kept.append(read)
     return read
@@ -149,7 +154,7 @@ class FragmentMemo:
 
     def __init__(self, size: int):
         self.size = size
-        self.entries: OrderedDict[str, tuple[int, frozenset, Any, float]] = (
+        self.entries: OrderedDict[str, tuple[int, frozenset[str], Any, float]] = (
             OrderedDict()
         )
         self.lock = threading.Lock()
@@ -167,7 +172,9 @@ class FragmentMemo:
             self.put(key, current, keys, data, expires)
         return True, thaw(data)
 
-    def put(self, key, current, keys, data, expires) -> None:
+    def put(
+        self, key: str, current: int, keys: frozenset[str], data: Any, expires: float
+    ) -> None:
         if not current:
             return
         with self.lock:

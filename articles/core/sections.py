@@ -50,7 +50,7 @@ class SectionTree:
                     live.update(tree.up_from(category.pk))
         return tree
 
-    def layout(self) -> tuple:
+    def layout(self) -> tuple[tuple[int, int | None, int, str], ...]:
         """Return what the tree's SQL expressions depend on, comparable."""
         return tuple(
             (c.pk, c.parent_id, c.position, c.name) for c in self.categories.values()

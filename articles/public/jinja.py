@@ -135,8 +135,9 @@ def later_minute(moment, other):
     minutes, so the minutes compare alike in UTC, without formatting either."""
     if not (isinstance(moment, datetime) and isinstance(other, datetime)):
         return False
-    minute = {"second": 0, "microsecond": 0}
-    return moment.replace(**minute) > other.replace(**minute)
+    return moment.replace(second=0, microsecond=0) > other.replace(
+        second=0, microsecond=0
+    )
 
 
 def truncatechars(value, length):

@@ -85,7 +85,8 @@ def related_cards(category_id: int, language: str) -> tuple[tuple[int, str], ...
         found = same + list(others[: RELATED + 1])
         attach_renditions(found)
         edition.spell_stories(found)
-        card = engines["jinja2"].env.get_template("includes/story_card.html")
+        env = engines["jinja2"].env  # type: ignore[attr-defined]
+        card = env.get_template("includes/story_card.html")
         cards = [
             (s.pk, str(card.module.story_card(s, hide_category=True, no_dek=True)))
             for s in found

@@ -19,11 +19,11 @@ RECHECK_AFTER = 0.5
 class DatabaseWrapper(base.DatabaseWrapper):
     checked_at = float("-inf")
 
-    def close_if_health_check_failed(self):
+    def close_if_health_check_failed(self) -> None:
         if (
             self.connection is not None
-            and self.health_check_enabled
-            and not self.health_check_done
+            and self.settings_dict["CONN_HEALTH_CHECKS"]
+            and not getattr(self, "health_check_done", False)
             and time.monotonic() - self.checked_at < RECHECK_AFTER
         ):
             self.health_check_done = True
@@ -32,6 +32,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self.connection is not None:
             self.checked_at = time.monotonic()
 
-    def connect(self):
+    def connect(self) -> None:
         super().connect()
         self.checked_at = time.monotonic()  # a new connection is sound
