@@ -224,6 +224,7 @@ def fragment(key: str, ttl: int, build: Callable[[], tuple[set[str], Any]]) -> A
     if (
         isinstance(stored, tuple)
         and len(stored) == 4
+        and stored[3] > time.time()  # as the process's copy: past its time, rebuilt
         and is_fresh(*stored[:2], current)
     ):
         keys, data, expires = stored[1], freeze(stored[2]), stored[3]
