@@ -307,6 +307,11 @@ class StoryQuerySet(models.QuerySet["Story"]):
         """Return the stories a reader may see: published and due."""
         return self.filter(public_q(now))
 
+    def translations_of(self, story: "Story") -> "StoryQuerySet":
+        """Return the stories of story's translation group, story included."""
+        root = story.translation_of_id or story.pk
+        return self.filter(models.Q(pk=root) | models.Q(translation_of_id=root))
+
     def in_language(self, language: str) -> "StoryQuerySet":
         return self.filter(language=language)
 

@@ -143,11 +143,10 @@ story_and_versions = Prepared(_story_and_versions)
 def versions_of(story, now=None) -> dict[str, Story]:
     """Return the public versions of a story by language, the story first (for a
     draft's preview: a public story's come with it, see story_detail)."""
-    root = story.translation_of_id or story.pk
     found = {story.language: story}
     for version in (
         Story.objects.published(now)
-        .filter(Q(pk=root) | Q(translation_of_id=root))
+        .translations_of(story)
         .exclude(pk=story.pk)
         .select_related("category")
         .only("slug", "language", "category__slug")

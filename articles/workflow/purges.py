@@ -44,9 +44,8 @@ def versions_of(story: Story | None) -> list[int]:
     """Return the ids of the other stories of the story's translation group."""
     if story is None:
         return []
-    root = story.translation_of_id or story.pk
     return list(
-        Story.objects.filter(models.Q(pk=root) | models.Q(translation_of_id=root))
+        Story.objects.translations_of(story)
         .exclude(pk=story.pk)
         .values_list("pk", flat=True)
     )
