@@ -13,6 +13,7 @@ import logging
 import sqlite3
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from diskcache import DjangoCache
@@ -162,6 +163,16 @@ class FailOpenDiskCache(DjangoCache):
         than everything else it does. diskcache opens new ones in a forked
         process by itself.
         """
+
+    def clear(self, **kwargs: Any) -> None:
+        """Remove everything, the indexes beside the cache (read counts) too, as
+        clearing a Redis database does."""
+        super().clear(**kwargs)
+        indexes = Path(self.directory, "index")
+        for name in (
+            sorted(p.name for p in indexes.iterdir()) if indexes.is_dir() else []
+        ):
+            self.index(name).clear()
 
     get = _fail_open(default=GET_DEFAULT)(DjangoCache.get)
     set = _fail_open(default=False)(DjangoCache.set)

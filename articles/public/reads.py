@@ -45,6 +45,8 @@ MOST_READ_DAYS = 7
 READ_HEADER = "X-Newsroom-Read"
 COUNTER_KEY = "newsroom:reads:{}"
 PENDING = "newsroom-reads-pending"
+# The embedded cache's counts, in a format of their own (see DiskStore).
+READS_INDEX = "newsroom-reads"
 
 
 def cache_errors() -> tuple[type[BaseException], ...]:
@@ -104,32 +106,35 @@ class RedisStore:
 
 
 class DiskStore:
-    """Counters in diskcache, the pending set in a diskcache Index beside it.
+    """Each story's reads and the time its batch began, in one diskcache Index.
 
     SQLite takes one writer at a time, so reads are first gathered in the
-    process and added to the shared counters once a second (``add``/``push``),
-    by a thread of the process and when it exits: a read costs no write, and a
-    worker stopped or restarted takes its reads to the shared cache first.
+    process and added to the shared counts once a second (``add``/``push``), by
+    a thread of the process and when it exits, in one transaction whatever the
+    number of stories read: a read costs no write, a second of long-tail reads
+    one write, and a worker stopped or restarted takes its reads to the shared
+    cache first. Writing takes a story's record, count and time together.
     """
 
     def __init__(self, backend):
         self.backend = backend
-        self.index = backend.index(PENDING)
-        self.started = {}
+        self.index = backend.index(READS_INDEX)
         self.gathered: Counter[int] = Counter()
         self.lock = threading.Lock()
         self.pusher_pid = None
 
-    def count(self, story_id: int, now: float, reads: int = 1) -> tuple[int, float]:
-        count = self.backend.incr(COUNTER_KEY.format(story_id), reads, default=0)
-        if count == reads:  # the first reads of a batch: mark the story pending
-            self.index[story_id] = now
-            self.started[story_id] = now
-        elif story_id not in self.started:
-            if len(self.started) > 10_000:  # batches other processes wrote
-                self.started.clear()
-            self.started[story_id] = self.index.get(story_id, now)
-        return count, self.started[story_id]
+    def count(self, story_id: int, now: float) -> tuple[int, float]:
+        return self.count_all({story_id: 1}, now)[0][1:]
+
+    def count_all(self, gathered, now: float) -> list[tuple[int, int, float]]:
+        """Add each story's reads; return (story, reads so far, batch begun)."""
+        counted = []
+        with self.index.transact():
+            for story_id, reads in gathered.items():
+                count, started = self.index.get(story_id, (0, now))
+                self.index[story_id] = (count + reads, started)
+                counted.append((story_id, count + reads, started))
+        return counted
 
     def add(self, story_id: int) -> None:
         with self.lock:
@@ -140,14 +145,17 @@ class DiskStore:
             atexit.register(self.push)
 
     def push(self) -> list[tuple[int, int, float]]:
-        """Add the reads gathered here to the shared counters."""
+        """Add the reads gathered here to the shared counts."""
         with self.lock:
             gathered, self.gathered = self.gathered, Counter()
-        now = time.time()
-        return [
-            (story_id, *self.count(story_id, now, reads))
-            for story_id, reads in gathered.items()
-        ]
+        if not gathered:
+            return []
+        try:
+            return self.count_all(gathered, time.time())
+        except BaseException:
+            with self.lock:  # kept for the next push: a read is never lost
+                self.gathered.update(gathered)
+            raise
 
     def push_every_second(self) -> None:
         while True:
@@ -162,11 +170,11 @@ class DiskStore:
                 close_old_connections()
 
     def take(self, story_id: int) -> int:
-        self.started.pop(story_id, None)
-        return int(self.backend.pop(COUNTER_KEY.format(story_id)) or 0)
+        count, _started = self.index.pop(story_id, (0, 0.0))
+        return int(count)
 
     def unmark(self, story_id: int) -> None:
-        self.index.pop(story_id, None)
+        """Nothing to do: take removes the count and its time in one step."""
 
     def pending(self) -> list[int]:
         self.push()
