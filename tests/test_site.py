@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.core import cache as caching
-from articles.models import Rendition, Status, StoryReads, StoryRedirect
+from articles.models import Rendition, Status, Story, StoryReads, StoryRedirect
 from articles.public import reads
 from articles.workflow import services
 
@@ -536,3 +536,34 @@ def test_a_sections_pages_list_its_stories_once_each_newest_first(client, site):
         )
     expected = sorted(made, key=lambda s: (s.published_at, s.created_at), reverse=True)
     assert listed == [s.headline for s in expected]
+
+
+def latest_rail(html):
+    return html.split('id="rail-latest"')[1].split("</section>")[0]
+
+
+def test_the_rails_beside_a_list_follow_the_day_and_an_edit(
+    client, site, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The rails are rendered once for every list page; the next day today's
+    times show their day, and an edit of a story they show reaches them at once."""
+    from datetime import timedelta
+
+    settings.NEWSROOM_PAGE_CACHE = False
+    moment = timezone.localtime().replace(hour=9, minute=41, second=0, microsecond=0)
+    Story.objects.filter(pk=site.kk.pk).update(published_at=moment)
+    caching.purge_public()
+    section = url("category", "kk", slug=site.category.slug)
+    today = latest_rail(client.get(section).content.decode())
+    assert ">09:41</time>" in today
+    assert KK_HEADLINE in today
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(site.kk, headline="Рельстегі жаңа тақырып")
+    edited = latest_rail(client.get(section).content.decode())
+    assert "Рельстегі жаңа тақырып" in edited
+    assert KK_HEADLINE not in edited
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
+    next_day = latest_rail(client.get(section).content.decode())
+    assert ">09:41</time>" not in next_day
+    assert ", 09:41</time>" in next_day

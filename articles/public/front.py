@@ -14,12 +14,12 @@ from articles.core.prepared import ByKey, Prepared
 from articles.models import Story, active_language
 from articles.public import edition
 from articles.public.page_cache import public_page, show
+from articles.public.rails import side_rails
 from articles.public.views import (
     attach_renditions,
     page_context,
     recent_cutoff,
     section_tree,
-    side_rails,
 )
 
 HOME_LATEST = 13

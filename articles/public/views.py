@@ -5,13 +5,14 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from markupsafe import Markup
 
 from articles.core import cache as caching
 from articles.core.prepared import Prepared
@@ -25,13 +26,11 @@ from articles.models import (
     Tag,
     active_language,
 )
-from articles.public import edition, reads
+from articles.public import edition
 from articles.public.page_cache import public_page, show
+from articles.public.rails import RAILS_TTL, list_rails
 
 PAGE_SIZE = 20
-
-
-RAIL_SIZE = 8
 
 
 # Section blocks and related stories are drawn from this many newest stories of a
@@ -110,24 +109,40 @@ class CappedPaginator(Paginator):
 
     Older stories stay reachable through the date archive. With count_keys, the
     count is shared through the cache until a purge names one of those keys (a
-    story joined or left the list) or LIST_COUNT_TTL passes.
+    story joined or left the list) or LIST_COUNT_TTL passes. With rows(start,
+    end), a prepared query, a page's stories come from it, and object_list may
+    be a function returning the queryset: built only when the count is.
     """
 
     MAX_PAGES = 50
 
-    def __init__(self, object_list, per_page, *, count_key="", count_keys=()):
+    def __init__(
+        self, object_list, per_page, *, count_key="", count_keys=(), rows=None
+    ):
         super().__init__(object_list, per_page)
         self.count_key, self.count_keys = count_key, set(count_keys)
+        self.rows = rows
 
     @cached_property
     def count(self):
         def build():
-            capped = self.object_list[: self.per_page * self.MAX_PAGES]
+            stories = self.object_list
+            if callable(stories):
+                stories = stories()
+            capped = stories[: self.per_page * self.MAX_PAGES]
             return self.count_keys, capped.count()  # type: ignore[attr-defined]
 
         if not self.count_keys:
             return build()[1]
         return caching.fragment(self.count_key, LIST_COUNT_TTL, build)
+
+    def page(self, number):
+        if self.rows is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        end = min(start + self.per_page, self.count)
+        return Page(self.rows(start, end) if end else [], number, self)
 
 
 LIST_COUNT_KEY = "newsroom:list-count:{}"
@@ -140,32 +155,6 @@ def section_tree() -> SectionTree:
     return caching.fragment(
         SECTIONS_KEY, LIST_COUNT_TTL, lambda: ({"nav"}, SectionTree.load())
     )
-
-
-RAILS_KEY = "newsroom:rails:{}"
-RAILS_TTL = 60
-
-
-def side_rails(lang: str) -> tuple[list[Story], list[Story]]:
-    """Return the latest and most read stories of a language, shared by every list.
-
-    Kept in the cache for a minute, and rebuilt at once when a story of the
-    language is published, withdrawn or edited.
-    """
-
-    def build():
-        rail = list(
-            Story.objects.published()
-            .in_language(lang)
-            .select_related("category")
-            .only(*reads.LINK_FIELDS)
-            .order_by("-published_at")[:RAIL_SIZE]
-        )
-        most_read = list(reads.most_read(lang))
-        keys = {f"lang-{lang}", *(caching.card_key(s.pk) for s in [*rail, *most_read])}
-        return keys, (rail, most_read)
-
-    return caching.fragment(RAILS_KEY.format(lang), RAILS_TTL, build)
 
 
 def story_list(
@@ -184,19 +173,18 @@ def story_list(
     count_keys: the keys whose purge changes the list's length (see
     CappedPaginator); without them the list is counted on every request.
     rows(start, end): the page's stories, the same as stories[start:end] (a
-    prepared query); without it the queryset is sliced.
+    prepared query; stories may then be a function giving the queryset); without
+    it the queryset is sliced.
     """
     paginator = CappedPaginator(
         stories,
         PAGE_SIZE,
         count_key=LIST_COUNT_KEY.format(request.path),
         count_keys=count_keys,
+        rows=rows,
     )
     page = paginator.get_page(request.GET.get("page"))
-    if rows is not None and paginator.count:
-        stories = rows(page.start_index() - 1, page.end_index())
-    else:
-        stories = list(page.object_list)
+    stories = list(page.object_list)
     attach_renditions(stories)
     context = page_context(
         request, title=title, description=description, breadcrumbs=breadcrumbs
@@ -207,11 +195,11 @@ def story_list(
             "number": page.number,
         }
         context["canonical"] += f"?page={page.number}"
-    rail, most_read = side_rails(active_language())
+    rail_ids, rails = list_rails(active_language())
     # The rails follow new stories within the cache's lifetime; a change to a
     # story they show purges the page at once.
-    show(request, cards=[*stories, *rail, *most_read])
-    edition.spell_stories([*stories, *rail, *most_read])
+    show(request, *map(caching.card_key, rail_ids), cards=stories)
+    edition.spell_stories(stories)
     return render(
         request,
         "articles/story_list.html",
@@ -220,8 +208,7 @@ def story_list(
             "heading": title,
             "page": page,
             "stories": stories,
-            "rail_latest": rail,
-            "most_read": most_read,
+            "rails": Markup(rails),  # noqa: S704 - rendered from a template
             **extra,
         },
         using="jinja2",
@@ -263,7 +250,7 @@ def category_detail(request, slug):
     language = active_language()
     return story_list(
         request,
-        public_stories().filter(category__in=below),
+        lambda: public_stories().filter(category__in=below),
         count_keys=lists,
         rows=lambda start, end: section_rows(
             below=below, language=language, now=timezone.now(), start=start, end=end
