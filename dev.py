@@ -6,7 +6,8 @@ Set up and run Newsroom on a machine that has only Python 3.11+.
                           load the demo newsroom and serve http://127.0.0.1:8000/
     python3 dev.py test   the same set-up, then the whole test suite (pytest)
 
-Extra arguments after `test` go to pytest.
+Extra arguments after `test` go to pytest; the suite is spread over the
+machine's cores (pytest-xdist) unless they say otherwise (`-n 0`: one process).
 """
 
 import hashlib
@@ -93,7 +94,14 @@ def cmd_test(extra: list[str]) -> int:
     ensure_chromium()
     ensure_axe()
     say("Running the test suite")
-    return subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT).returncode
+    spread = (
+        []
+        if any(a.startswith(("-n", "--numprocesses")) for a in extra)
+        else ["-n", "auto"]
+    )
+    return subprocess.run(
+        [str(PYTHON), "-m", "pytest", *spread, *extra], cwd=ROOT
+    ).returncode
 
 
 def main() -> int:

@@ -15,6 +15,16 @@ if "LOCATION" in django_settings.CACHES["default"] and "REDIS_URL" not in os.env
     os.environ["NEWSROOM_CACHE_DIR"] = tempfile.mkdtemp(prefix="newsroom-test-cache-")
     django_settings.CACHES["default"]["LOCATION"] = os.environ["NEWSROOM_CACHE_DIR"]
     atexit.register(shutil.rmtree, os.environ["NEWSROOM_CACHE_DIR"], True)
+# With the suite spread over processes (pytest-xdist), each has a Redis database
+# of its own: a test empties the cache (FLUSHDB), and must not empty another's.
+if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
+    worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
+    server, _, number = os.environ["REDIS_URL"].rpartition("/")
+    first = int(number or 0)
+    os.environ["REDIS_URL"] = (
+        f"{server}/{first - worker if first >= worker else first + worker}"
+    )
+    django_settings.CACHES["default"]["LOCATION"] = os.environ["REDIS_URL"]
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,17 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = range(8150, 8200)
+
+
+def worker_ports(first: int, count: int) -> range:
+    """Return this test process's share of count ports from first: with the suite
+    spread over processes (pytest-xdist), two never try the same port at once."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    share = count // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    return range(first + worker * share, first + (worker + 1) * share)
+
+
+PORTS = worker_ports(8150, 50)
 
 
 def free_port(ports=PORTS) -> int:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from .live import ROOT, SEED, LiveSite, fetch, free_port, serving
+from .live import ROOT, SEED, LiveSite, fetch, free_port, serving, worker_ports
 
 VCL = ROOT / "deploy" / "varnish" / "newsroom.vcl"
-VARNISH_PORTS = range(6081, 6090)
+VARNISH_PORTS = worker_ports(6081, 10)
 # Seconds of s-maxage: long enough that only a purge explains a page changing
 # within a second, short enough for the stale-if-error case to be quick.
 TTL = 10
