@@ -187,7 +187,14 @@ class CategoryAdmin(PurgeOnChange, VersionedAdmin):
     list_select_related = ["parent"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("stories"))
+        # A count groups the rows, and a grouped query drops Meta.ordering: the
+        # sections' own order is asked for again (pages of the section picker).
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(story_count=Count("stories"))
+            .order_by(*Category._meta.ordering)
+        )
 
     @admin.display(description=_("stories"), ordering="story_count")
     def story_count(self, obj):
