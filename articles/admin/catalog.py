@@ -193,7 +193,7 @@ class CategoryAdmin(PurgeOnChange, VersionedAdmin):
             super()
             .get_queryset(request)
             .annotate(story_count=Count("stories"))
-            .order_by(*Category._meta.ordering)
+            .order_by("position", "name")  # Category.Meta.ordering
         )
 
     @admin.display(description=_("stories"), ordering="story_count")
