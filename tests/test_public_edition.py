@@ -315,3 +315,30 @@ def test_a_renamed_section_reaches_the_latin_edition_at_once(
     page = client.get("/kk-latn/").content.decode()
     links = page.split('<nav class="sections"')[1].split("</nav>")[0]
     assert to_latin("Жаңа айдар") in links
+
+
+def test_a_story_without_a_dek_is_summed_up_by_the_start_of_its_text(client):
+    """Search engines and shares get the first 300 characters of the text, spelled
+    with the story's own overrides in the Latin edition."""
+    words = "Жаңалық Алматыда өтті, қала тұрғындары жиналды. " * 12
+    story = make_story(
+        "Қала жаңалығы",
+        status=Status.PUBLISHED,
+        dek="",
+        body=f"<p>{words}</p>",
+        latin_overrides="Жаңалық = Janalyq",
+    )
+    story.refresh_from_db()
+    start = story.body_text[:300]
+    assert len(story.body_text) > 300
+    for address, expected in (
+        (story.get_absolute_url(), start),
+        (latin(story.get_absolute_url()), to_latin(start, "Жаңалық = Janalyq")),
+    ):
+        html = client.get(address).content.decode()
+        assert f'<meta name="description" content="{expected}">' in html
+        data = json.loads(
+            html.split('<script type="application/ld+json">')[1].split("</script>")[0]
+        )
+        assert data["description"] == expected
+    assert "Janalyq" in expected

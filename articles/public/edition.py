@@ -169,7 +169,8 @@ def spell_stories(stories) -> None:
             continue
         # Only what was loaded: a deferred field would cost a query per story.
         loaded = story.__dict__
-        for name in ("headline", "dek", "body_text"):
+        # text_start: the start of body_text, as the story page's query takes it.
+        for name in ("headline", "dek", "body_text", "text_start"):
             if name in loaded:
                 loaded[name] = to_latin(loaded[name], overrides)
         if "body" in loaded:

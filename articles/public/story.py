@@ -16,7 +16,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Substr
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template import engines
@@ -53,6 +53,8 @@ RELATED = 4
 RELATED_DAYS = 7
 RELATED_KEY = "newsroom:related-cards:{}:{}"
 RELATED_TTL = 300
+# Characters of a story's text that summarise it where it has no dek.
+SUMMARY = 300
 
 
 def related_cards(category_id: int, language: str) -> tuple[tuple[int, str], ...]:
@@ -132,12 +134,24 @@ def _story_and_versions(slug, now):
     return (
         Story.objects.select_related("category", "source", "hero_image", "body_image")
         .filter(Q(slug=slug) | (version & public_q(now)))
-        .annotate(attached=attached)
+        # The plain text is for search; the page shows only its start (a row's
+        # text kept apart is one read less for a story no one opened lately).
+        .defer("body_text")
+        .annotate(attached=attached, text_start=Substr("body_text", 1, SUMMARY))
         .order_by("-published_at", "-id")[: 2 * len(Language) + 1]
     )
 
 
 story_and_versions = Prepared(_story_and_versions)
+
+
+def summary(story) -> str:
+    """The story's summary for search engines and shares: its dek, or the start
+    of its text (as the story's query took it, or from the whole text)."""
+    if story.dek:
+        return story.dek
+    found = story.__dict__.get("text_start")
+    return found if found is not None else story.body_text[:SUMMARY]
 
 
 def versions_of(story, now=None) -> dict[str, Story]:
@@ -250,7 +264,7 @@ def story_page(request, story, versions=None):
     context = page_context(
         request,
         title=story.headline,
-        description=story.dek or story.body_text[:300],
+        description=summary(story),
         breadcrumbs=crumbs,
         versions=version_urls(versions),
     )
@@ -301,7 +315,7 @@ def news_article_ld(request, story, authors, corrections, canonical) -> dict:
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
         "url": canonical,
         "headline": story.headline[:110],
-        "description": story.dek or story.body_text[:300],
+        "description": summary(story),
         "inLanguage": story.language,
         "datePublished": timezone.localtime(story.published_at).isoformat(),
         "dateModified": timezone.localtime(
