@@ -128,6 +128,9 @@ class Server:
             self.process.wait()
 
 
+SEED = "42"  # the picker's, as the peers' harness has it; --stories-only sets others
+
+
 def wrk(port: int, target: str, flags) -> dict:
     out = subprocess.run(
         [
@@ -138,7 +141,7 @@ def wrk(port: int, target: str, flags) -> dict:
             f"http://127.0.0.1:{port}",
             "--",
             target,
-            "42",
+            SEED,
         ],
         capture_output=True,
         text=True,
@@ -199,11 +202,44 @@ def newsroom_queries(env, targets) -> dict[str, str]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def stories_only(python, newsroom, peer, ours, theirs, seeds) -> None:
+    global SEED
+    for seed in seeds:
+        SEED = str(seed)
+        their = measure(
+            PEER_VENV / "bin" / "python",
+            "peersite.wsgi:application",
+            PEERS / "wagtail" / "site",
+            peer,
+            {"story, random": theirs["story, random"]},
+        )["story, random"]
+        our = measure(
+            python,
+            "newsroom.wsgi",
+            ROOT,
+            {**newsroom, "NEWSROOM_PAGE_CACHE": "0"},
+            {"story, random": ours["story, random"]},
+        )["story, random"]
+        ratio = float(our["rps"]) / float(their["rps"])
+        print(
+            f"seed {seed}: random story, Wagtail {their['rps']} req/s, "
+            f"Newsroom (cache off) {our['rps']} req/s, {ratio:.2f}×"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--urls", type=Path, required=True, help="story addresses")
     parser.add_argument("--redis", help="also measure Newsroom with this REDIS_URL")
     parser.add_argument("--no-simulation", action="store_true")
+    parser.add_argument(
+        "--stories-only",
+        type=int,
+        nargs="+",
+        metavar="SEED",
+        help="only random stories, Wagtail then Newsroom (cache off), for each seed "
+        "of the picker: stories neither system read before",
+    )
     parser.add_argument(
         "--hits-only",
         action="store_true",
@@ -233,6 +269,8 @@ def main() -> None:
     python = Path(sys.executable)
     if args.hits_only:
         return hits_against_hello(python, newsroom, base, ours)
+    if args.stories_only:
+        return stories_only(python, newsroom, peer, ours, theirs, args.stories_only)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     load = os.getloadavg()[0]
     columns = {}
