@@ -22,11 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def worker_ports(first: int, count: int) -> range:
-    """Return this test process's share of count ports from first: with the suite
-    spread over processes (pytest-xdist), two never try the same port at once."""
+    """Return this test process's count ports from first: with the suite spread
+    over processes (pytest-xdist), each has a range of its own, so two never try
+    the same port at once, however many cores the machine has."""
     worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
-    share = count // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    return range(first + worker * share, first + (worker + 1) * share)
+    return range(first + worker * count, first + (worker + 1) * count)
 
 
 PORTS = worker_ports(8150, 50)
