@@ -37,7 +37,7 @@ def _empty_cache():
     """Start every test without cached pages or counters left by another."""
     from django.core.cache import cache
 
-    from articles.core.cache import FRAGMENTS
+    from articles.core.fragments import FRAGMENTS
     from articles.public.page_cache import MEMO
 
     cache.clear()

@@ -10,6 +10,7 @@ from django.core.cache import caches
 from django.test import RequestFactory, override_settings
 
 from articles.core import cache as caching
+from articles.core import fragments
 from articles.core.cache_backends import FailOpenDiskCache
 from articles.models import Status, Story
 from articles.public import page_cache
@@ -381,18 +382,18 @@ def test_a_process_keeps_shared_fragments_in_memory_until_a_purge_names_them():
         built.append(1)
         return {"section-7-list"}, {"stories": [len(built)]}
 
-    first = caching.fragment("newsroom:test-fragment", 60, build)
+    first = fragments.fragment("newsroom:test-fragment", 60, build)
     assert first == {"stories": [1]}
     # Served from this process's memory: the shared copy is not read again, and
     # a page that changes its copy changes nobody else's.
     caches["default"].delete("newsroom:test-fragment")
     first["stories"].append("changed by a page")
-    assert caching.fragment("newsroom:test-fragment", 60, build) == {"stories": [1]}
+    assert fragments.fragment("newsroom:test-fragment", 60, build) == {"stories": [1]}
     caching.purge_public({"section-8-list"})  # another list: still fresh
-    assert caching.fragment("newsroom:test-fragment", 60, build) == {"stories": [1]}
+    assert fragments.fragment("newsroom:test-fragment", 60, build) == {"stories": [1]}
     # Purged by another process: all this one sees is the shared counter.
     caching.purge_public({"section-7-list"})
-    assert caching.fragment("newsroom:test-fragment", 60, build) == {"stories": [2]}
+    assert fragments.fragment("newsroom:test-fragment", 60, build) == {"stories": [2]}
     assert len(built) == 2
 
 
@@ -403,10 +404,10 @@ def test_a_fragment_kept_in_memory_lasts_no_longer_than_its_time(monkeypatch):
         built.append(1)
         return set(), len(built)
 
-    assert caching.fragment("newsroom:test-short", 60, build) == 1
+    assert fragments.fragment("newsroom:test-short", 60, build) == 1
     now = caching.time.time()
     monkeypatch.setattr(caching.time, "time", lambda: now + 61)
-    assert caching.fragment("newsroom:test-short", 60, build) == 2
+    assert fragments.fragment("newsroom:test-short", 60, build) == 2
 
 
 def test_with_the_cache_unreachable_fragments_are_built_every_time():
@@ -423,9 +424,9 @@ def test_with_the_cache_unreachable_fragments_are_built_every_time():
         return set(), len(built)
 
     with override_settings(CACHES=dead):
-        assert caching.fragment("newsroom:test-dead", 60, build) == 1
-        assert caching.fragment("newsroom:test-dead", 60, build) == 2
-    assert caching.FRAGMENTS.entries == {}
+        assert fragments.fragment("newsroom:test-dead", 60, build) == 1
+        assert fragments.fragment("newsroom:test-dead", 60, build) == 2
+    assert fragments.FRAGMENTS.entries == {}
 
 
 def test_a_request_reads_the_purge_counter_once_and_again_after_its_own_purge():
@@ -453,8 +454,8 @@ def test_a_fragment_nothing_can_change_is_kept_as_it_is():
     def build():
         return {"nav"}, links
 
-    first = caching.fragment("newsroom:test-frozen", 60, build)
-    assert caching.fragment("newsroom:test-frozen", 60, build) is first
+    first = fragments.fragment("newsroom:test-frozen", 60, build)
+    assert fragments.fragment("newsroom:test-frozen", 60, build) is first
     assert first == links
     caching.purge_public({"nav"})
-    assert caching.fragment("newsroom:test-frozen", 60, lambda: ({"nav"}, ())) == ()
+    assert fragments.fragment("newsroom:test-frozen", 60, lambda: ({"nav"}, ())) == ()

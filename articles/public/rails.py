@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from articles.core import cache as caching
+from articles.core import fragments
 from articles.models import Story
 from articles.public import edition, reads
 
@@ -39,7 +40,7 @@ def side_rails(lang: str) -> tuple[list[Story], list[Story]]:
         keys = {f"lang-{lang}", *(caching.card_key(s.pk) for s in [*rail, *most_read])}
         return keys, (rail, most_read)
 
-    return caching.fragment(RAILS_KEY.format(lang), RAILS_TTL, build)
+    return fragments.fragment(RAILS_KEY.format(lang), RAILS_TTL, build)
 
 
 RAILS_HTML_KEY = "newsroom:rails-html:{}:{}"
@@ -64,4 +65,4 @@ def list_rails(lang: str) -> tuple[tuple[int, ...], str]:
         return keys, (tuple(s.pk for s in [*rail, *most_read]), html)
 
     key = RAILS_HTML_KEY.format(translation.get_language(), timezone.localdate())
-    return caching.fragment(key, RAILS_TTL, build)
+    return fragments.fragment(key, RAILS_TTL, build)

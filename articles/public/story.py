@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from markupsafe import Markup
 
 from articles.core import cache as caching
+from articles.core import fragments
 from articles.core.prepared import Prepared
 from articles.models import (
     Author,
@@ -102,7 +103,7 @@ def related_cards(category_id: int, language: str) -> tuple[tuple[int, str], ...
 
     # The Latin-script edition has cards of its own.
     key = RELATED_KEY.format(category_id, translation.get_language())
-    return caching.fragment(key, RELATED_TTL, build)
+    return fragments.fragment(key, RELATED_TTL, build)
 
 
 def gone(request):

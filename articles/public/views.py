@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from markupsafe import Markup
 
 from articles.core import cache as caching
+from articles.core import fragments
 from articles.core.prepared import Prepared
 from articles.core.sections import SectionTree
 from articles.models import (
@@ -63,7 +64,7 @@ def recent_cutoff(lang: str):
         )
         return {f"lang-{lang}"}, next(iter(newest), EPOCH)
 
-    return caching.fragment(CUTOFF_KEY.format(lang), RAILS_TTL, build)
+    return fragments.fragment(CUTOFF_KEY.format(lang), RAILS_TTL, build)
 
 
 def public_stories():
@@ -134,7 +135,7 @@ class CappedPaginator(Paginator):
 
         if not self.count_keys:
             return build()[1]
-        return caching.fragment(self.count_key, LIST_COUNT_TTL, build)
+        return fragments.fragment(self.count_key, LIST_COUNT_TTL, build)
 
     def page(self, number):
         if self.rows is None:
@@ -152,7 +153,7 @@ SECTIONS_KEY = "newsroom:sections"
 
 def section_tree() -> SectionTree:
     """Return the tree of sections, shared through the cache until one changes."""
-    return caching.fragment(
+    return fragments.fragment(
         SECTIONS_KEY, LIST_COUNT_TTL, lambda: ({"nav"}, SectionTree.load())
     )
 

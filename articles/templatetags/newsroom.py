@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from articles.core import cache as caching
+from articles.core import fragments
 from articles.core.cache import NAV_KEY
 from articles.core.renditions import srcset
 from articles.core.sections import SectionTree
@@ -107,7 +107,7 @@ def section_links(context, mark_current=True):
                 for c in tree.reachable_tops(language[:2])
             )
 
-        rows = caching.fragment(key, NAV_TTL, build)
+        rows = fragments.fragment(key, NAV_TTL, build)
     if request is not None:
         request.section_rows = {key: rows}
     here = context.get("category")
