@@ -7,14 +7,18 @@ everything. A simulation, no HTTP: the real purge log and freshness rule of
 hour of reads at a steady rate, counted after an hour of warm-up (a site's cache
 is never empty), story pages picked by a Zipf law over recency (new stories are
 read most, the archive has a long tail), plus front pages, section pages and
-feeds; one publication or edit of a published story every two minutes, one edit
-in four changing what the story's card shows. Each page carries the keys the real
+feeds; one publication or edit of a published story every two minutes, one
+publication in four going public by the clock (scheduled), one edit in four
+changing what the story's card shows. Each page carries the keys the real
 views give it (the story in full, the cards of its related stories, its section
 and source; the cards a list shows, its list key, the language; ``front``,
 ``feeds``) and lives as long as the app keeps it (story pages for hours, lists
 for minutes); each change purges the keys the real workflow services name, and a
 page found fresh far behind the purge counter is stored again at the counter, as
-the page cache does. Prints the hit ratio of each policy.
+the page cache does. Prints the hit ratio of each policy: purging everything at
+every change (as at first); purging by key but everything when a scheduled story
+went public, no page kept past the next one (as until this change); purging by
+key, scheduled stories too (now); never purging (the ceiling).
 
     .venv/bin/python bench/purge_simulation.py [--stories N] [--rate R] [--seed S]
 """
@@ -146,6 +150,19 @@ def zipf_picker(n: int, s: float, rng: random.Random):
     return lambda: bisect.bisect_left(weights, rng.random() * total)
 
 
+def change_kinds(args, seconds: float) -> list[str]:
+    """Return what each change every two minutes is, the same for every policy:
+    a publication by hand ("hand"), by the clock ("clock", scheduled) or an edit."""
+    rng = random.Random(args.seed + 1)
+    kinds = []
+    for _ in range(int(seconds // 120.0) + 2):
+        if rng.random() < 0.5:
+            kinds.append("clock" if rng.random() < args.scheduled else "hand")
+        else:
+            kinds.append("edit")
+    return kinds
+
+
 def simulate(args, policy: str) -> tuple[int, int, int]:
     rng = random.Random(args.seed)
     clock = Clock()
@@ -160,17 +177,25 @@ def simulate(args, policy: str) -> tuple[int, int, int]:
     seconds = warmup + args.minutes * 60
     every = 1.0 / args.rate
     next_change, t = 120.0, 0.0
+    changes = change_kinds(args, seconds)
+    due_times = [120.0 * (n + 1) for n, kind in enumerate(changes) if kind == "clock"]
+    # Until now a story going public by the clock purged everything, and no page
+    # was kept past the next one.
+    by_the_clock = "everything" if policy in ("everything", "until-now") else "keys"
     with (
         mock.patch("django.core.cache.backends.locmem.time", clock),
         mock.patch("django.core.cache.backends.base.time", clock),
+        # Scheduled stories are simulated here: no database to look them up in.
         mock.patch.object(caching, "next_scheduled", return_value=None),
+        mock.patch.object(caching, "look_ahead", return_value=(False, 0)),
         mock.patch.object(caching, "story_ttl", return_value=args.story_ttl),
     ):
         while t < seconds:
             clock.now = clock.start + t
             if t >= next_change:
+                kind = changes[int(next_change // 120.0) - 1]
                 next_change += 120.0
-                if rng.random() < 0.5:
+                if kind != "edit":
                     pk = newsroom.publish()
                 else:  # an edit of a recent story, read ones most often
                     lang = rng.choices([c for c, _ in LANGUAGES], [0.6, 0.3, 0.1])[0]
@@ -179,8 +204,12 @@ def simulate(args, policy: str) -> tuple[int, int, int]:
                 published = pk == newsroom.next_id - 1
                 card = published or rng.random() < args.card_edits
                 keys = newsroom.change_keys(pk, published, card)
+                if kind == "clock" and by_the_clock == "everything":
+                    keys = None
+                if policy == "everything":
+                    keys = None
                 if policy != "never":
-                    caching.purge_public(keys if policy == "keys" else None)
+                    caching.purge_public(keys)
             lang = rng.choices([c for c, _ in LANGUAGES], [0.6, 0.3, 0.1])[0]
             kind = rng.random()
             ttl = args.ttl
@@ -210,6 +239,10 @@ def simulate(args, policy: str) -> tuple[int, int, int]:
                     cache.set(address, (sequence, *stored[1:]), stored[2] - t)
             else:
                 purged += counted and stored is not None  # kept, unexpired, but stale
+                if by_the_clock == "everything":
+                    due = bisect.bisect_right(due_times, t)
+                    if due < len(due_times):
+                        ttl = min(ttl, due_times[due] - t)
                 cache.set(address, (sequence, keys, t + ttl), ttl)
             t += every
     return hits, requests, purged
@@ -235,18 +268,26 @@ def main() -> None:
     parser.add_argument(
         "--warmup", type=int, default=60, help="minutes run before counting"
     )
+    parser.add_argument(
+        "--scheduled",
+        type=float,
+        default=0.25,
+        help="share of publications that go public by the clock (scheduled)",
+    )
     args = parser.parse_args()
     print(
         f"{args.stories:,} stories, {args.rate:g} requests/s for {args.minutes} "
         f"minutes after {args.warmup} of warm-up, Zipf exponent {args.zipf:g}, one "
-        f"publication or edit every 2 minutes ({args.card_edits:.0%} of edits change "
-        f"a card), lifetime {args.story_ttl} s for story pages, {args.ttl} s for others"
+        f"publication or edit every 2 minutes ({args.scheduled:.0%} of publications "
+        f"scheduled, {args.card_edits:.0%} of edits change a card), lifetime "
+        f"{args.story_ttl} s for story pages, {args.ttl} s for others"
     )
     print(
         f"{'policy':<28} {'requests':>9} {'hits':>9} {'hit ratio':>10} "
         f"{'purged':>8} {'hits of kept pages':>19}"
     )
-    for policy, label in (("everything", "purge everything (before)"),
+    for policy, label in (("everything", "purge everything (at first)"),
+                          ("until-now", "by key, all when scheduled"),
                           ("keys", "purge by key (now)"),
                           ("never", "never purged (the ceiling)")):  # fmt: skip
         hits, requests, purged = simulate(args, policy)

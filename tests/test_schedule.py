@@ -2,18 +2,21 @@
 before, with nobody acting, cached pages included."""
 
 import re
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from articles.core import cache as caching
 from articles.core.clock import NEWSROOM_TZ
 from articles.models import Status, Story
+from articles.public.page_cache import CachedPageMiddleware, page_key
 from articles.workflow import services
 
 from .factories import make_category, make_editor, make_story
@@ -129,6 +132,106 @@ def test_cached_pages_do_not_hide_the_story_at_nine(client, scheduled):
             assert present, f"{url} served a page cached before 09:00"
 
 
+def counting_renders(monkeypatch) -> list[str]:
+    """Return the list of the addresses rendered afresh (stored) from now on."""
+    rendered: list[str] = []
+    original = CachedPageMiddleware.store
+
+    def store(key, response, sequence):
+        rendered.append(key)
+        return original(key, response, sequence)
+
+    monkeypatch.setattr(CachedPageMiddleware, "store", staticmethod(store))
+    return rendered
+
+
+def key_of(url: str) -> str:
+    return page_key(RequestFactory().get(url))
+
+
+def test_at_nine_only_the_pages_the_story_changes_are_renewed(
+    client, scheduled, monkeypatch
+):
+    story, nine = scheduled
+    sport = make_category("Спорт", slug="sport")
+    elsewhere = make_story("Футбол жаңалығы", status=Status.PUBLISHED, category=sport)
+    kept = [sport.get_absolute_url(), elsewhere.get_absolute_url()]
+    pages = public_pages(story)
+    with clock(nine - timedelta(minutes=1)):
+        for url in [*pages, *kept]:
+            client.get(url)
+    rendered = counting_renders(monkeypatch)
+    with clock(nine + timedelta(seconds=5)):
+        for url in kept:
+            assert client.get(url).status_code == 200
+        for url in pages:
+            status, present = shows(client, url, story)
+            assert present, f"{url} served a page cached before 09:00"
+    # The other section and story came from the cache; the story's lists did not.
+    assert not {key_of(url) for url in kept} & set(rendered)
+    assert key_of(story.category.get_absolute_url()) in rendered
+    assert key_of(f"/{story.language}/") in rendered
+
+
+def test_a_story_due_while_its_time_was_forgotten_still_renews_its_lists(
+    client, scheduled
+):
+    story, nine = scheduled
+    section = story.category.get_absolute_url()
+    with clock(nine - timedelta(minutes=1)):
+        assert HEADLINE not in client.get(section).content.decode()
+    # The remembered time of the next story expired unread (a quiet site).
+    cache.delete(caching.NEXT_SCHEDULED_KEY)
+    with clock(nine + timedelta(minutes=2)):
+        assert caching.next_scheduled() is None  # nothing scheduled after it
+        assert HEADLINE in client.get(section).content.decode()
+
+
+def test_with_the_point_of_the_last_look_lost_everything_is_renewed(
+    client, scheduled, monkeypatch
+):
+    story, nine = scheduled
+    elsewhere = make_story("Футбол жаңалығы", status=Status.PUBLISHED)
+    with clock(nine - timedelta(minutes=1)):
+        client.get(elsewhere.get_absolute_url())
+    cache.delete(caching.PUBLISHED_THROUGH_KEY)
+    rendered = counting_renders(monkeypatch)
+    with clock(nine + timedelta(seconds=1)):
+        client.get(elsewhere.get_absolute_url())
+    assert rendered == [key_of(elsewhere.get_absolute_url())]
+
+
+def test_many_stories_due_at_once_renew_every_page(client, scheduled, monkeypatch):
+    story, nine = scheduled
+    make_story("Тағы бір жоспарлы жаңалық", status=Status.PUBLISHED, published_at=nine)
+    elsewhere = make_story("Футбол жаңалығы", status=Status.PUBLISHED)
+    with clock(nine - timedelta(minutes=1)):
+        client.get(elsewhere.get_absolute_url())
+    monkeypatch.setattr(caching, "GONE_PUBLIC_MAX", 1)
+    rendered = counting_renders(monkeypatch)
+    with clock(nine + timedelta(seconds=1)):
+        client.get(elsewhere.get_absolute_url())
+    assert rendered == [key_of(elsewhere.get_absolute_url())]
+
+
+def test_a_language_version_due_at_nine_reaches_the_page_of_its_original(
+    client, django_capture_on_commit_callbacks
+):
+    cache.clear()
+    nine = nine_tomorrow()
+    kazakh = make_story("Абай күні", status=Status.PUBLISHED)
+    russian = make_story(
+        "День Абая", status=Status.APPROVED, language="ru", translation_of=kazakh
+    )
+    move(russian, "schedule", django_capture_on_commit_callbacks, publish_at=nine)
+    with clock(nine - timedelta(minutes=1)):
+        first = client.get(kazakh.get_absolute_url()).content.decode()
+    assert '<link rel="alternate" hreflang="ru"' not in first
+    with clock(nine):
+        renewed = client.get(kazakh.get_absolute_url()).content.decode()
+    assert '<link rel="alternate" hreflang="ru"' in renewed
+
+
 def test_cache_life_never_crosses_the_next_publication():
     cache.clear()
     now = timezone.now()
@@ -141,7 +244,7 @@ def test_cache_life_never_crosses_the_next_publication():
     assert caching.public_ttl(now + timedelta(seconds=89)) == 1
 
 
-def test_story_pages_are_kept_longer_but_not_past_midnight_or_the_next_publication(
+def test_story_pages_are_kept_till_midnight_and_the_edge_asks_again_at_the_next_story(
     client,
 ):
     cache.clear()
@@ -153,13 +256,20 @@ def test_story_pages_are_kept_longer_but_not_past_midnight_or_the_next_publicati
         "Жоспарлы", status=Status.PUBLISHED, published_at=morning + timedelta(minutes=2)
     )
     caching.purge_public()
-    assert caching.story_ttl(morning) == 120
+    # The app keeps its pages: at 09:02 it purges only those the story changes.
+    assert caching.story_ttl(morning) == caching.STORY_TTL
+    assert caching.public_ttl(morning, caching.STORY_TTL) == 120
     story = make_story("Жарияланған", status=Status.PUBLISHED)
     with clock(morning):
         story_page = client.get(story.get_absolute_url())
         section_page = client.get(story.category.get_absolute_url())
+        stored = cache.get(page_key(RequestFactory().get(story.get_absolute_url())))
+        again = client.get(story.get_absolute_url())  # from the cache
+    # The edge is told to ask again at 09:02; the app keeps its copy for hours.
     assert "s-maxage=120," in story_page["Cache-Control"]
     assert "s-maxage=120," in section_page["Cache-Control"]
+    assert stored["expires"] - time.time() > caching.STORY_TTL - 60
+    assert "s-maxage=120," in again["Cache-Control"]
     cache.clear()
     caching.next_scheduled(morning + timedelta(hours=1))  # nothing due any more
     with clock(morning + timedelta(hours=1)):

@@ -14,8 +14,11 @@ rendered; it is fresh while no purge since then names one of its keys. So a hit
 costs one read when nothing was purged since, and one more small read otherwise,
 and a page rendered while an editor saved is never kept past that save.
 
-No cached page lives past the next scheduled publication: crossing it purges
-everything, so a story due at 09:00 appears at 09:00.
+A story scheduled for 09:00 goes public with nobody acting: the first request
+after 09:00 purges the keys of what it joins (its lists, its language versions'
+pages), as a publication by hand does, so it appears at 09:00 on those pages and
+the rest stay cached. The edge is told to keep no page past the next scheduled
+publication, so that it asks the app again then.
 """
 
 import time
@@ -26,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 PUBLIC_TTL = 300
@@ -42,6 +45,10 @@ EVERYTHING = "all"
 SEQUENCE_KEY = "newsroom:purge:seq"
 PURGE_KEY = "newsroom:purge:{}"
 NEXT_SCHEDULED_KEY = "newsroom:public:next-scheduled"
+# Stories that went public by the clock up to this time have had their purge.
+PUBLISHED_THROUGH_KEY = "newsroom:public:published-through"
+# More stories than this gone public at once (a site asleep for a while): purge all.
+GONE_PUBLIC_MAX = 50
 # A page older than this many purges is simply treated as stale. A page found
 # fresh far behind the counter is stored again at the counter (REFRESH_AFTER), so
 # the next reader's check reads only the purges since.
@@ -90,12 +97,15 @@ def start_sequence() -> int:
     Pages remember the counter they were rendered at; starting from the clock
     puts it above any a page kept from before could remember.
     """
-    cache.add(SEQUENCE_KEY, time.time_ns() // 1000, None)
+    now = time.time()
+    cache.add(SEQUENCE_KEY, int(now * 1_000_000), None)
+    # An empty cache holds no page a story gone public before now could change.
+    cache.add(PUBLISHED_THROUGH_KEY, now, None)
     return cache.get(SEQUENCE_KEY) or 0
 
 
 def generation(now: datetime | None = None) -> int:
-    """Return the purge counter, purging everything first if a story fell due."""
+    """Return the purge counter, once stories due by now have had their purge."""
     sequence, due = snapshot()
     return check_schedule(sequence, due, now)
 
@@ -103,17 +113,13 @@ def generation(now: datetime | None = None) -> int:
 def check_schedule(
     sequence: int, due: float | None, now: datetime | None = None
 ) -> int:
-    """Purge everything once the next scheduled story is due; return the counter."""
+    """Purge what the stories that went public by the clock change, if one fell
+    due (or when it is due was forgotten); return the counter."""
     now = now or timezone.now()
-    if due is None:  # forgotten since the last change: look it up again
-        found = next_scheduled(now)
-        due = found.timestamp() if found else 0
-    if due and due <= now.timestamp():
-        # Only the first process to see it purges; the others read the new counter.
-        if cache.add(f"{NEXT_SCHEDULED_KEY}:{due}", 1, PUBLIC_TTL):
-            purge_public()
-        return cache.get(SEQUENCE_KEY) or 0
-    return sequence
+    if due is not None and not (due and due <= now.timestamp()):
+        return sequence
+    purged, _due = look_ahead(now)
+    return (cache.get(SEQUENCE_KEY) or 0) if purged else sequence
 
 
 def is_fresh(sequence: int, keys: Iterable[str], current: int) -> bool:
@@ -142,6 +148,13 @@ def purge_public(keys: Iterable[str] | None = None) -> None:
     keys = frozenset(keys) if keys is not None else frozenset({EVERYTHING})
     if not keys:
         return
+    _purge(keys)
+    # A change may have scheduled a story, moved or cancelled one: look again now
+    # (purging what went public by the clock meanwhile, if anything did).
+    look_ahead(timezone.now(), keys)
+
+
+def _purge(keys: frozenset[str]) -> None:
     _forget_snapshot()
     try:
         sequence = cache.incr(SEQUENCE_KEY)
@@ -152,13 +165,10 @@ def purge_public(keys: Iterable[str] | None = None) -> None:
         cache.set(SEQUENCE_KEY, sequence, None)
         keys = frozenset({EVERYTHING})
     # Kept as long as the longest-lived page that may need to look it up.
-    cache.set(PURGE_KEY.format(sequence), keys, 2 * max(public_ttl(), story_ttl()))
+    longest = max(list_ttl(), getattr(settings, "NEWSROOM_STORY_TTL", STORY_TTL))
+    cache.set(PURGE_KEY.format(sequence), keys, 2 * longest)
     if keys & {"nav", EVERYTHING}:
         cache.delete_many([NAV_KEY.format(language=code) for code in LANGUAGES])
-    # A change may have scheduled a story, moved or cancelled one: look again now,
-    # so that pages kept from before are purged when the new time comes.
-    cache.delete(NEXT_SCHEDULED_KEY)
-    next_scheduled()
     from articles.core import edge
 
     edge.purge(keys)
@@ -172,12 +182,46 @@ def purge_on_commit(keys: Iterable[str] | None = None) -> None:
 
 def next_scheduled(now: datetime | None = None) -> datetime | None:
     """Return when the next scheduled story goes public, if any."""
-    from articles.models import Status, Story
-
     now = now or timezone.now()
     kept = _request_snapshot.get()
     stamp = kept[0][1] if kept else cache.get(NEXT_SCHEDULED_KEY)
     if stamp is None or (stamp and stamp <= now.timestamp()):
+        _purged, stamp = look_ahead(now)
+    return datetime.fromtimestamp(stamp, tz=UTC) if stamp else None
+
+
+def look_ahead(
+    now: datetime, purged: frozenset[str] = frozenset()
+) -> tuple[bool, float]:
+    """Purge the pages that stories gone public by the clock since the last look
+    change (less the keys just purged), then keep when the next one is due;
+    return whether it purged, and that time (0: none).
+
+    One process catches up from a given point, the others only look ahead. An
+    empty cache starts the point (``start_sequence``); if it is lost alone (or is
+    ahead of the clock), which stories went public since is unknown: everything
+    is purged.
+    """
+    from articles.models import Status, Story
+
+    since = cache.get(PUBLISHED_THROUGH_KEY)
+    known = since is not None and since <= now.timestamp()
+    catch_up = cache.add(f"{PUBLISHED_THROUGH_KEY}:{since}", 1, PUBLIC_TTL)
+    start = datetime.fromtimestamp(since, tz=UTC) if known and catch_up else now
+    # One query: the stories gone public since the last look, then the next due.
+    found = list(
+        Story.objects.filter(status=Status.PUBLISHED, published_at__gt=start)
+        .order_by("published_at", "pk")
+        .only(
+            "language", "category_id", "source_id", "translation_of_id", "published_at"
+        )[: GONE_PUBLIC_MAX + 2]
+    )
+    moments = [(story, story.published_at) for story in found if story.published_at]
+    gone = [story for story, moment in moments if moment <= now]
+    later = [moment for _story, moment in moments if moment > now]
+    if later or len(found) <= GONE_PUBLIC_MAX + 1:
+        stamp = later[0].timestamp() if later else 0
+    else:  # more gone public than looked at: look for the next one alone
         due = (
             Story.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
             .order_by("published_at")
@@ -185,26 +229,72 @@ def next_scheduled(now: datetime | None = None) -> datetime | None:
             .first()
         )
         stamp = due.timestamp() if due else 0
-        cache.set(NEXT_SCHEDULED_KEY, stamp, PUBLIC_TTL)
-        if kept:
-            kept[0] = (kept[0][0], stamp)
-    return datetime.fromtimestamp(stamp, tz=UTC) if stamp else None
+    done = False
+    if catch_up:
+        if not known or len(gone) > GONE_PUBLIC_MAX:
+            keys = {EVERYTHING} - purged
+        else:
+            keys = set() if EVERYTHING in purged else gone_public(gone) - purged
+        if keys:
+            _purge(frozenset(keys))
+            done = True
+        cache.set(PUBLISHED_THROUGH_KEY, now.timestamp(), None)
+    cache.set(NEXT_SCHEDULED_KEY, stamp, PUBLIC_TTL)
+    kept = _request_snapshot.get()
+    if kept:  # (forgotten if it purged: the next read sees the new counter)
+        kept[0] = (kept[0][0], stamp)
+    return done, stamp
+
+
+def gone_public(stories: list[Any]) -> set[str]:
+    """Return the keys of the pages that these stories, gone public, change: their
+    own, their cards', their lists' and their language versions' (the language
+    switch links to them), as a publication by hand."""
+    from articles.models import Story
+
+    if not stories:
+        return set()
+    models.prefetch_related_objects(stories, "authors", "tags")
+    keys: set[str] = set()
+    for story in stories:
+        keys |= {story_key(story.pk), card_key(story.pk)}
+        keys |= listed_in(
+            language=story.language,
+            category_id=story.category_id,
+            source_id=story.source_id,
+            author_ids=[a.pk for a in story.authors.all()],
+            tag_ids=[t.pk for t in story.tags.all()],
+        )
+    roots = {story.translation_of_id or story.pk for story in stories}
+    versions = Story.objects.filter(
+        models.Q(pk__in=roots) | models.Q(translation_of_id__in=roots)
+    ).values_list("pk", flat=True)
+    keys.update(story_key(pk) for pk in versions)
+    return keys
 
 
 def public_ttl(now: datetime | None = None, longest: int | None = None) -> int:
-    """Return how long a public page may be cached from now, in seconds."""
+    """Return how long a cache outside the app (the edge, a browser's proxy) may
+    keep a public page from now, in seconds: its lifetime (longest; a list's by
+    default), cut at the next scheduled publication, when only the app can tell
+    which pages the story changes."""
     now = now or timezone.now()
     if longest is None:
-        longest = getattr(settings, "NEWSROOM_PUBLIC_TTL", PUBLIC_TTL)
+        longest = list_ttl()
     due = next_scheduled(now)
     if due is None:
         return longest
     return max(0, min(longest, int((due - now).total_seconds())))
 
 
+def list_ttl() -> int:
+    """Return how long the app keeps a list page (its rails follow the clock)."""
+    return getattr(settings, "NEWSROOM_PUBLIC_TTL", PUBLIC_TTL)
+
+
 def story_ttl(now: datetime | None = None) -> int:
-    """Return how long a story page may be cached from now: until the next
-    scheduled story, the day's end or NEWSROOM_STORY_TTL, whichever comes first."""
+    """Return how long the app keeps a story page from now: until the day's end
+    (the date in the header) or NEWSROOM_STORY_TTL, whichever comes first."""
     now = now or timezone.now()
     local = timezone.localtime(now)
     midnight = (local + timedelta(days=1)).replace(
@@ -212,7 +302,7 @@ def story_ttl(now: datetime | None = None) -> int:
     )
     longest = getattr(settings, "NEWSROOM_STORY_TTL", STORY_TTL)
     until_midnight = max(1, int((midnight - local).total_seconds()))
-    return public_ttl(now, min(longest, until_midnight))
+    return min(longest, until_midnight)
 
 
 # Keys: what a page shows, and what a change touches.

@@ -75,23 +75,33 @@ def public_feed(view):
 
 
 def keep_for(request, seconds: int | None = None) -> int:
-    """Return how long the page being built may be kept; a view that knows
-    better (the story page) sets it first with ``seconds``."""
+    """Return how long the app may keep the page being built (a list's lifetime
+    unless a view that knows better, the story page, sets it with ``seconds``)."""
     if seconds is not None:
         request.public_ttl = seconds
     found = getattr(request, "public_ttl", None)
-    return found if found is not None else caching.public_ttl()
+    return found if found is not None else caching.list_ttl()
 
 
-def mark_public(response, keys, ttl: int | None = None) -> None:
-    """Add the edge-cache headers of a public page."""
-    ttl = caching.public_ttl() if ttl is None else ttl
-    response.public_ttl = ttl
-    response["Cache-Control"] = (
-        f"public, max-age=0, s-maxage={ttl}, "
+def cache_control(seconds: int) -> str:
+    """Return the Cache-Control of a public page the edge may keep so long."""
+    return (
+        f"public, max-age=0, s-maxage={seconds}, "
         f"stale-while-revalidate={STALE_WHILE_REVALIDATE}, "
         f"stale-if-error={STALE_IF_ERROR}"
     )
+
+
+def mark_public(response, keys, ttl: int | None = None) -> None:
+    """Add the edge-cache headers of a public page the app may keep ttl seconds.
+
+    The edge is told to keep it no longer, nor past the next scheduled
+    publication: the app purges what a story changes when it goes public, and
+    only a request that reaches the app tells it the time has come.
+    """
+    ttl = caching.list_ttl() if ttl is None else ttl
+    response.public_ttl = ttl
+    response["Cache-Control"] = cache_control(caching.public_ttl(longest=ttl))
     value = " ".join(sorted(keys))
     for name in KEY_HEADERS:
         response[name] = value
@@ -172,7 +182,7 @@ class CachedPageMiddleware:
     @staticmethod
     def store(key, response, sequence) -> dict | None:
         ttl = getattr(response, "public_ttl", None)
-        ttl = caching.public_ttl() if ttl is None else ttl
+        ttl = caching.list_ttl() if ttl is None else ttl
         if ttl <= 0:
             return None
         headers = {
@@ -193,6 +203,11 @@ class CachedPageMiddleware:
     @staticmethod
     def replay(request, stored) -> HttpResponse:
         headers = stored["headers"]
+        # The edge keeps the copy no longer than the app does, nor past the next
+        # scheduled publication (which may have come nearer since it was stored).
+        left = int(stored.get("expires", 0) - time.time())
+        edge = caching.public_ttl(longest=max(0, left))
+        headers = {**headers, "Cache-Control": cache_control(edge)}
         response = conditional(request, headers)
         if response is not None:
             return response
@@ -241,7 +256,7 @@ class PageMemo:
         if not sequence or stored is None or len(stored["content"]) > self.limit // 8:
             return
         stored = {**stored, "sequence": sequence}
-        stored.setdefault("expires", time.time() + caching.public_ttl())
+        stored.setdefault("expires", time.time() + caching.list_ttl())
         with self.lock:
             self._remove(key)
             self.pages[key] = stored
