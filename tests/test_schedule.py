@@ -232,6 +232,24 @@ def test_a_language_version_due_at_nine_reaches_the_page_of_its_original(
     assert '<link rel="alternate" hreflang="ru"' in renewed
 
 
+def test_a_point_a_little_ahead_of_this_machines_clock_is_trusted(client, monkeypatch):
+    cache.clear()
+    url = make_story("Футбол жаңалығы", status=Status.PUBLISHED).get_absolute_url()
+    client.get(url)
+    rendered = counting_renders(monkeypatch)
+    # Another machine sharing the cache looked last, its clock 30 s ahead.
+    ahead = timezone.now().timestamp() + 30
+    cache.set(caching.PUBLISHED_THROUGH_KEY, ahead, None)
+    cache.delete(caching.NEXT_SCHEDULED_KEY)
+    client.get(url)
+    assert rendered == []
+    # An hour ahead is no clock's error: which stories went public is unknown.
+    cache.set(caching.PUBLISHED_THROUGH_KEY, ahead + 3600, None)
+    cache.delete(caching.NEXT_SCHEDULED_KEY)
+    client.get(url)
+    assert rendered == [key_of(url)]
+
+
 def test_cache_life_never_crosses_the_next_publication():
     cache.clear()
     now = timezone.now()

@@ -49,6 +49,7 @@ NEXT_SCHEDULED_KEY = "newsroom:public:next-scheduled"
 PUBLISHED_THROUGH_KEY = "newsroom:public:published-through"
 # More stories than this gone public at once (a site asleep for a while): purge all.
 GONE_PUBLIC_MAX = 50
+CLOCK_SKEW = 60
 # A page older than this many purges is simply treated as stale. A page found
 # fresh far behind the counter is stored again at the counter (REFRESH_AFTER), so
 # the next reader's check reads only the purges since.
@@ -199,15 +200,18 @@ def look_ahead(
 
     One process catches up from a given point, the others only look ahead. An
     empty cache starts the point (``start_sequence``); if it is lost alone (or is
-    ahead of the clock), which stories went public since is unknown: everything
-    is purged.
+    far ahead of the clock), which stories went public since is unknown:
+    everything is purged.
     """
     from articles.models import Status, Story
 
     since = cache.get(PUBLISHED_THROUGH_KEY)
-    known = since is not None and since <= now.timestamp()
+    # (Machines sharing a cache may disagree on the time by a little.)
+    known = since is not None and since <= now.timestamp() + CLOCK_SKEW
     catch_up = cache.add(f"{PUBLISHED_THROUGH_KEY}:{since}", 1, PUBLIC_TTL)
-    start = datetime.fromtimestamp(since, tz=UTC) if known and catch_up else now
+    start = now
+    if known and catch_up:
+        start = min(now, datetime.fromtimestamp(since, tz=UTC))
     # One query: the stories gone public since the last look, then the next due.
     found = list(
         Story.objects.filter(status=Status.PUBLISHED, published_at__gt=start)
