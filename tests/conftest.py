@@ -37,16 +37,19 @@ def _empty_cache():
     """Start every test without cached pages or counters left by another."""
     from django.core.cache import cache
 
+    from articles.core.cache import forget_due
     from articles.core.fragments import FRAGMENTS
     from articles.public.page_cache import MEMO
 
     cache.clear()
     MEMO.clear()
     FRAGMENTS.clear()
+    forget_due()
     yield
     cache.clear()
     MEMO.clear()
     FRAGMENTS.clear()
+    forget_due()
 
 
 @pytest.fixture(autouse=True)

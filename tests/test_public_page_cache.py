@@ -286,11 +286,13 @@ def test_a_process_serves_its_last_pages_from_memory_until_a_purge_names_them(
 def test_the_memory_of_a_process_keeps_to_its_size():
     memo = page_cache.PageMemo(limit=8_000)
     for number in range(10):
-        memo.put(f"page-{number}", {"content": b"x" * 900, "keys": []}, 1)
+        memo.put(
+            f"page-{number}", {"content": b"x" * 900, "keys": [], "headers": {}}, 1
+        )
     assert memo.size <= 8_000
     assert memo.get("page-9", 1) is not None
     assert memo.get("page-0", 1) is None  # the oldest went first
-    memo.put("too-big", {"content": b"x" * 2_000, "keys": []}, 1)
+    memo.put("too-big", {"content": b"x" * 2_000, "keys": [], "headers": {}}, 1)
     assert memo.get("too-big", 1) is None
 
 
@@ -443,6 +445,29 @@ def test_a_request_reads_the_purge_counter_once_and_again_after_its_own_purge():
         caching.end_request()
     caches["default"].incr(caching.SEQUENCE_KEY)
     assert caching.snapshot()[0] == before + 3  # outside a request: every time
+
+
+def test_a_hit_reads_the_shared_cache_once_until_a_purge(client, site, monkeypatch):
+    address = site.category.get_absolute_url()
+    client.get(address)
+    client.get(address)
+    shared = caches["default"]
+    reads: list[object] = []
+    for name in ("get", "get_many"):
+        original = getattr(shared, name)
+        monkeypatch.setattr(
+            shared,
+            name,
+            lambda key, *a, _o=original, **k: reads.append(key) or _o(key, *a, **k),
+        )
+    assert client.get(address).status_code == 200
+    # The counter alone: the page is in this process's memory, and when the
+    # next story is due is known while no purge has moved the counter.
+    assert reads == [caching.SEQUENCE_KEY]
+    shared.incr(caching.SEQUENCE_KEY)  # another process purges
+    reads.clear()
+    client.get(address)
+    assert [caching.SEQUENCE_KEY, caching.NEXT_SCHEDULED_KEY] in reads
 
 
 def test_a_fragment_nothing_can_change_is_kept_as_it_is():

@@ -181,7 +181,7 @@ def test_a_story_due_while_its_time_was_forgotten_still_renews_its_lists(
     with clock(nine - timedelta(minutes=1)):
         assert HEADLINE not in client.get(section).content.decode()
     # The remembered time of the next story expired unread (a quiet site).
-    cache.delete(caching.NEXT_SCHEDULED_KEY)
+    caching.forget_due()
     with clock(nine + timedelta(minutes=2)):
         assert caching.next_scheduled() is None  # nothing scheduled after it
         assert HEADLINE in client.get(section).content.decode()
@@ -240,12 +240,12 @@ def test_a_point_a_little_ahead_of_this_machines_clock_is_trusted(client, monkey
     # Another machine sharing the cache looked last, its clock 30 s ahead.
     ahead = timezone.now().timestamp() + 30
     cache.set(caching.PUBLISHED_THROUGH_KEY, ahead, None)
-    cache.delete(caching.NEXT_SCHEDULED_KEY)
+    caching.forget_due()
     client.get(url)
     assert rendered == []
     # An hour ahead is no clock's error: which stories went public is unknown.
     cache.set(caching.PUBLISHED_THROUGH_KEY, ahead + 3600, None)
-    cache.delete(caching.NEXT_SCHEDULED_KEY)
+    caching.forget_due()
     client.get(url)
     assert rendered == [key_of(url)]
 

@@ -72,19 +72,41 @@ def end_request(**kwargs: Any) -> None:
     _request_snapshot.set(None)
 
 
+# When the next story is due as this process last read it, with the counter then
+# and the time it read it: the due time changes only with a purge (a look that
+# purges nothing finds it again), so while the counter stands it is not read
+# again, for a minute at most (a hit then costs one read of the shared cache).
+_due_seen: tuple[int, float | None, float] = (0, None, 0.0)
+DUE_REREAD = 60
+
+
 def snapshot() -> tuple[int, float | None]:
-    """Return the purge counter and the next scheduled publication, in one read."""
+    """Return the purge counter and the next scheduled publication."""
+    global _due_seen
     kept = _request_snapshot.get()
     if kept:
         return kept[0]
-    found = cache.get_many([SEQUENCE_KEY, NEXT_SCHEDULED_KEY])
-    read: tuple[int, float | None] = (
-        found.get(SEQUENCE_KEY) or start_sequence(),
-        found.get(NEXT_SCHEDULED_KEY),
-    )
+    seen, due, at = _due_seen
+    sequence = cache.get(SEQUENCE_KEY) if seen else None
+    if not (sequence and sequence == seen and time.monotonic() - at < DUE_REREAD):
+        found = cache.get_many([SEQUENCE_KEY, NEXT_SCHEDULED_KEY])
+        sequence = found.get(SEQUENCE_KEY) or start_sequence()
+        due = found.get(NEXT_SCHEDULED_KEY)
+        _due_seen = (sequence, due, time.monotonic()) if due is not None else _NONE
+    read: tuple[int, float | None] = (sequence, due)
     if kept is not None and read[0]:
         kept.append(read)
     return read
+
+
+_NONE: tuple[int, float | None, float] = (0, None, 0.0)
+
+
+def forget_due() -> None:
+    """Forget when the next story is due, here and in the shared cache."""
+    global _due_seen
+    _due_seen = _NONE
+    cache.delete(NEXT_SCHEDULED_KEY)
 
 
 def _forget_snapshot() -> None:

@@ -202,19 +202,28 @@ class CachedPageMiddleware:
 
     @staticmethod
     def replay(request, stored) -> HttpResponse:
-        headers = stored["headers"]
         # The edge keeps the copy no longer than the app does, nor past the next
         # scheduled publication (which may have come nearer since it was stored).
         left = int(stored.get("expires", 0) - time.time())
-        edge = caching.public_ttl(longest=max(0, left))
-        headers = {**headers, "Cache-Control": cache_control(edge)}
+        control = cache_control(caching.public_ttl(longest=max(0, left)))
+        headers = {**stored["headers"], "Cache-Control": control}
         response = conditional(request, headers)
         if response is not None:
             return response
         response = HttpResponse(stored["content"])
-        for name, value in headers.items():
-            response[name] = value
+        # The headers were checked and encoded when the page was first answered:
+        # set as they were kept, not one by one again (a third of a hit's time).
+        prepared = stored.get("prepared") or prepare_headers(stored["headers"])
+        response.headers._store = {
+            **prepared,
+            "cache-control": ("Cache-Control", control),
+        }
         return response
+
+
+def prepare_headers(headers: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Return headers as a response keeps them (by lower-case name), encoded."""
+    return HttpResponse(headers=headers).headers._store
 
 
 class PageMemo:
@@ -257,6 +266,7 @@ class PageMemo:
             return
         stored = {**stored, "sequence": sequence}
         stored.setdefault("expires", time.time() + caching.list_ttl())
+        stored.setdefault("prepared", prepare_headers(stored["headers"]))
         with self.lock:
             self._remove(key)
             self.pages[key] = stored
