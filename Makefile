@@ -10,7 +10,7 @@ test:
 	python3 dev.py test
 
 test-pg:
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/15 $(PY) -m pytest -n auto
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/15 $(PY) -m pytest -n auto --maxprocesses 16
 
 lint:
 	.venv/bin/ruff check .

@@ -53,6 +53,22 @@ def test_public_pages_carry_edge_cache_headers(client, site):
     assert "X-Newsroom-Read" not in response  # counted, never sent
 
 
+def test_a_hit_carries_the_headers_the_page_was_first_answered_with(client, site):
+    address = site.kk.get_absolute_url()
+    first = client.get(address)
+    answered = dict(first.headers)
+    lifetime = int(answered.pop("Cache-Control").split("s-maxage=")[1].split(",")[0])
+    for hit in (client.get(address), client.get(address)):  # shared cache, memory
+        assert hit.content == first.content
+        headers = dict(hit.headers)
+        control = headers.pop("Cache-Control")
+        assert headers == answered  # Content-Type, CSP, ETag, keys…
+        assert hit["Content-Type"] == "text/html; charset=utf-8"
+        # The edge is told what is left of the app's copy's life.
+        left = int(control.split("s-maxage=")[1].split(",")[0])
+        assert lifetime - 5 <= left <= lifetime
+
+
 def test_list_pages_feeds_and_front_page_name_their_keys(client, site):
     home = keys_of(client.get("/kk/"))
     assert {"front", "lang-kk", f"card-{site.kk.pk}"} <= home

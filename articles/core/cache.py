@@ -76,7 +76,8 @@ def end_request(**kwargs: Any) -> None:
 # and the time it read it: the due time changes only with a purge (a look that
 # purges nothing finds it again), so while the counter stands it is not read
 # again, for a minute at most (a hit then costs one read of the shared cache).
-_due_seen: tuple[int, float | None, float] = (0, None, 0.0)
+_NONE: tuple[int, float | None, float] = (0, None, 0.0)
+_due_seen = _NONE
 DUE_REREAD = 60
 
 
@@ -97,9 +98,6 @@ def snapshot() -> tuple[int, float | None]:
     if kept is not None and read[0]:
         kept.append(read)
     return read
-
-
-_NONE: tuple[int, float | None, float] = (0, None, 0.0)
 
 
 def forget_due() -> None:
@@ -283,14 +281,7 @@ def gone_public(stories: list[Any]) -> set[str]:
     models.prefetch_related_objects(stories, "authors", "tags")
     keys: set[str] = set()
     for story in stories:
-        keys |= {story_key(story.pk), card_key(story.pk)}
-        keys |= listed_in(
-            language=story.language,
-            category_id=story.category_id,
-            source_id=story.source_id,
-            author_ids=[a.pk for a in story.authors.all()],
-            tag_ids=[t.pk for t in story.tags.all()],
-        )
+        keys |= {story_key(story.pk), card_key(story.pk), *story_memberships(story)}
     roots = {story.translation_of_id or story.pk for story in stories}
     versions = Story.objects.filter(
         models.Q(pk__in=roots) | models.Q(translation_of_id__in=roots)
@@ -365,11 +356,12 @@ def listed_in(
 
 
 def story_memberships(story: Any) -> set[str]:
-    """Return the list keys of a saved story, reading its authors and tags."""
+    """Return the list keys of a saved story, reading its authors and tags (or
+    taking them from a prefetch)."""
     return listed_in(
         language=story.language,
         category_id=story.category_id,
         source_id=story.source_id,
-        author_ids=story.authors.values_list("pk", flat=True),
-        tag_ids=story.tags.values_list("pk", flat=True),
+        author_ids=[author.pk for author in story.authors.all()],
+        tag_ids=[tag.pk for tag in story.tags.all()],
     )
