@@ -332,10 +332,12 @@ NEWSROOM_API_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_API_CLIENT_IP_HEADER", 
 # Reads gathered in each process for a second before they reach the embedded cache
 # (off in tests, which count them at once).
 NEWSROOM_READS_GATHERED = env_bool("NEWSROOM_READS_GATHERED", default=True)
-# How long a public page may be kept (here and, as s-maxage, by an edge cache);
-# a story page longer, as it names all it shows (see articles.core.cache).
+# How long a public page may be kept (here and, as s-maxage, at the edge); a story
+# page for days here, the edge until the day's end (see articles.core.cache). Each
+# release (NEWSROOM_RELEASE; by default the files' fingerprint) has its own pages.
 NEWSROOM_PUBLIC_TTL = int(os.environ.get("NEWSROOM_PUBLIC_TTL", "300"))
-NEWSROOM_STORY_TTL = int(os.environ.get("NEWSROOM_STORY_TTL", 6 * 3600))
+NEWSROOM_STORY_TTL = int(os.environ.get("NEWSROOM_STORY_TTL", 7 * 24 * 3600))
+NEWSROOM_RELEASE = os.environ.get("NEWSROOM_RELEASE", "")
 # Varnish servers to purge by key when something readers see changes (none: none).
 NEWSROOM_VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS", [])
 

@@ -142,9 +142,9 @@ def test_an_edit_purges_only_the_pages_that_show_the_story(
     rendered = []
     original = page_cache.CachedPageMiddleware.store
 
-    def counting(key, response, sequence):
+    def counting(key, response, *rest):
         rendered.append(key)
-        original(key, response, sequence)
+        original(key, response, *rest)
 
     with django_capture_on_commit_callbacks(execute=True):
         story = site.kk
@@ -330,9 +330,9 @@ def test_an_edit_of_the_text_alone_leaves_the_pages_showing_its_card(
     rendered = []
     original = page_cache.CachedPageMiddleware.store
 
-    def counting(key, response, sequence):
+    def counting(key, response, *rest):
         rendered.append(key)
-        return original(key, response, sequence)
+        return original(key, response, *rest)
 
     page_cache.CachedPageMiddleware.store = staticmethod(counting)
     try:

@@ -4,7 +4,7 @@ before, with nobody acting, cached pages included."""
 import re
 import time
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -137,9 +137,9 @@ def counting_renders(monkeypatch) -> list[str]:
     rendered: list[str] = []
     original = CachedPageMiddleware.store
 
-    def store(key, response, sequence):
+    def store(key, response, *rest):
         rendered.append(key)
-        return original(key, response, sequence)
+        return original(key, response, *rest)
 
     monkeypatch.setattr(CachedPageMiddleware, "store", staticmethod(store))
     return rendered
@@ -252,31 +252,39 @@ def test_a_point_a_little_ahead_of_this_machines_clock_is_trusted(client, monkey
 
 def test_cache_life_never_crosses_the_next_publication():
     cache.clear()
-    now = timezone.now()
+    now = nine_tomorrow()
     assert caching.public_ttl(now) == caching.PUBLIC_TTL
     make_story(
         "Жоспарлы", status=Status.PUBLISHED, published_at=now + timedelta(seconds=90)
     )
-    caching.purge_public()
+    with clock(now - timedelta(hours=1)):
+        caching.purge_public()
     assert caching.public_ttl(now) == 90
     assert caching.public_ttl(now + timedelta(seconds=89)) == 1
 
 
-def test_story_pages_are_kept_till_midnight_and_the_edge_asks_again_at_the_next_story(
+def test_story_pages_are_kept_for_days_but_not_into_a_new_year():
+    march = datetime(2027, 3, 10, 9, 0, tzinfo=NEWSROOM_TZ)
+    assert caching.story_ttl(march) == caching.STORY_TTL == 7 * 24 * 3600
+    new_years_eve = datetime(2027, 12, 31, 23, 50, tzinfo=NEWSROOM_TZ)
+    assert caching.story_ttl(new_years_eve) == 600  # the footer's year changes
+    # The edge cannot write the header's date anew: it keeps no page past 00:00.
+    assert caching.public_ttl(march, caching.STORY_TTL) == 15 * 3600
+    assert caching.public_ttl(march.replace(hour=23, minute=50), 3600) == 600
+
+
+def test_story_pages_are_kept_for_days_and_the_edge_asks_again_at_the_next_story(
     client,
 ):
     cache.clear()
     morning = nine_tomorrow()
-    assert caching.story_ttl(morning) == caching.STORY_TTL  # 6 hours
-    evening = morning.replace(hour=23, minute=50)
-    assert caching.story_ttl(evening) == 600  # the header's date changes at 00:00
     make_story(
         "Жоспарлы", status=Status.PUBLISHED, published_at=morning + timedelta(minutes=2)
     )
     caching.purge_public()
     # The app keeps its pages: at 09:02 it purges only those the story changes.
-    assert caching.story_ttl(morning) == caching.STORY_TTL
-    assert caching.public_ttl(morning, caching.STORY_TTL) == 120
+    assert caching.story_ttl(morning) > 24 * 3600
+    assert caching.public_ttl(morning, caching.story_ttl(morning)) == 120
     story = make_story("Жарияланған", status=Status.PUBLISHED)
     with clock(morning):
         story_page = client.get(story.get_absolute_url())
@@ -286,14 +294,15 @@ def test_story_pages_are_kept_till_midnight_and_the_edge_asks_again_at_the_next_
     # The edge is told to ask again at 09:02; the app keeps its copy for hours.
     assert "s-maxage=120," in story_page["Cache-Control"]
     assert "s-maxage=120," in section_page["Cache-Control"]
-    assert stored["expires"] - time.time() > caching.STORY_TTL - 60
+    assert stored["expires"] - time.time() > caching.story_ttl(morning) - 60
     assert "s-maxage=120," in again["Cache-Control"]
     cache.clear()
     caching.next_scheduled(morning + timedelta(hours=1))  # nothing due any more
     with clock(morning + timedelta(hours=1)):
         story_page = client.get(story.get_absolute_url())
         section_page = client.get(story.category.get_absolute_url())
-    assert f"s-maxage={caching.STORY_TTL}," in story_page["Cache-Control"]
+    # The edge keeps a story page until midnight (14 hours), a list five minutes.
+    assert f"s-maxage={14 * 3600}," in story_page["Cache-Control"]
     assert f"s-maxage={caching.PUBLIC_TTL}," in section_page["Cache-Control"]
 
 

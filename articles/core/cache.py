@@ -12,7 +12,10 @@ Purges are a short numbered log in the shared cache: one counter, one entry per
 purge naming its keys. A page remembers the counter as it was before it was
 rendered; it is fresh while no purge since then names one of its keys. So a hit
 costs one read when nothing was purged since, and one more small read otherwise,
-and a page rendered while an editor saved is never kept past that save.
+and a page rendered while an editor saved is never kept past that save. A page
+further behind than the log reaches is checked against the last purge of each
+of its keys instead (``articles.core.purge_marks``), so story pages can be kept
+for days.
 
 A story scheduled for 09:00 goes public with nobody acting: the first request
 after 09:00 purges the keys of what it joins (its lists, its language versions'
@@ -32,11 +35,15 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 
+from articles.core import purge_marks
+
 PUBLIC_TTL = 300
-# A story page names everything it shows, so a purge renews it: it may be kept
-# longer than a list, whose rails follow the clock (until the day's end at most,
-# for the date in the header; NEWSROOM_STORY_TTL changes it).
-STORY_TTL = 6 * 3600
+# A story page names everything it shows, so a purge renews it: the app keeps it
+# for days (NEWSROOM_STORY_TTL), where a list, whose rails follow the clock and
+# the readers, is kept minutes. Only its date in the header follows the clock:
+# the page cache writes today's on a page kept from an earlier day. (The year in
+# the footer does too: no page is kept into a new year.)
+STORY_TTL = 7 * 24 * 3600
 # The section links of the header and footer, per language (templatetags).
 NAV_KEY = "newsroom:nav-links:{language}"
 # Every edition keeps its own section links, the Latin-script one (kk-latn) too.
@@ -122,7 +129,9 @@ def start_sequence() -> int:
     cache.add(SEQUENCE_KEY, int(now * 1_000_000), None)
     # An empty cache holds no page a story gone public before now could change.
     cache.add(PUBLISHED_THROUGH_KEY, now, None)
-    return cache.get(SEQUENCE_KEY) or 0
+    sequence = cache.get(SEQUENCE_KEY) or 0
+    purge_marks.start(sequence)
+    return sequence
 
 
 def generation(now: datetime | None = None) -> int:
@@ -147,8 +156,10 @@ def is_fresh(sequence: int, keys: Iterable[str], current: int) -> bool:
     """Return whether a page stored at purge counter sequence is still fresh."""
     if sequence == current:
         return True
-    if current < sequence or current - sequence > MAX_PURGES_CHECKED:
+    if current < sequence:
         return False
+    if current - sequence > MAX_PURGES_CHECKED:
+        return purge_marks.fresh(sequence, keys, EVERYTHING)
     names = [PURGE_KEY.format(n) for n in range(sequence + 1, current + 1)]
     purges = cache.get_many(names)
     if len(purges) != len(names):  # expired, evicted or being written: play safe
@@ -188,6 +199,8 @@ def _purge(keys: frozenset[str]) -> None:
     # Kept as long as the longest-lived page that may need to look it up.
     longest = max(list_ttl(), getattr(settings, "NEWSROOM_STORY_TTL", STORY_TTL))
     cache.set(PURGE_KEY.format(sequence), keys, 2 * longest)
+    purge_marks.start(sequence - 1)
+    purge_marks.write(keys, sequence, SEQUENCE_KEY)
     if keys & {"nav", EVERYTHING}:
         cache.delete_many([NAV_KEY.format(language=code) for code in LANGUAGES])
     from articles.core import edge
@@ -293,11 +306,13 @@ def gone_public(stories: list[Any]) -> set[str]:
 def public_ttl(now: datetime | None = None, longest: int | None = None) -> int:
     """Return how long a cache outside the app (the edge, a browser's proxy) may
     keep a public page from now, in seconds: its lifetime (longest; a list's by
-    default), cut at the next scheduled publication, when only the app can tell
-    which pages the story changes."""
+    default), cut at the day's end (the date in the header, which only the app
+    writes anew) and at the next scheduled publication, when only the app can
+    tell which pages the story changes."""
     now = now or timezone.now()
     if longest is None:
         longest = list_ttl()
+    longest = min(longest, _seconds_until(now, _next_midnight(now)))
     due = next_scheduled(now)
     if due is None:
         return longest
@@ -310,16 +325,26 @@ def list_ttl() -> int:
 
 
 def story_ttl(now: datetime | None = None) -> int:
-    """Return how long the app keeps a story page from now: until the day's end
-    (the date in the header) or NEWSROOM_STORY_TTL, whichever comes first."""
+    """Return how long the app keeps a story page from now: NEWSROOM_STORY_TTL,
+    but not into a new year (the year in the footer)."""
     now = now or timezone.now()
     local = timezone.localtime(now)
-    midnight = (local + timedelta(days=1)).replace(
-        hour=0, minute=0, second=0, microsecond=0
+    new_year = local.replace(
+        year=local.year + 1, month=1, day=1, hour=0, minute=0, second=0, microsecond=0
     )
     longest = getattr(settings, "NEWSROOM_STORY_TTL", STORY_TTL)
-    until_midnight = max(1, int((midnight - local).total_seconds()))
-    return min(longest, until_midnight)
+    return min(longest, _seconds_until(now, new_year))
+
+
+def _next_midnight(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    return (local + timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+
+
+def _seconds_until(now: datetime, moment: datetime) -> int:
+    return max(1, int((moment - now).total_seconds()))
 
 
 # Keys: what a page shows, and what a change touches.

@@ -17,6 +17,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import translation
 
 from articles.core.latin import LATIN_TAG, to_latin, to_latin_html, to_latin_page
+from articles.public import dated
 
 LATIN = LATIN_TAG
 # How the edition names itself to browsers and search engines (BCP 47).
@@ -213,6 +214,8 @@ def spell_response(response) -> None:
     if response.has_header("Content-Length"):
         # Latin letters take fewer bytes than Cyrillic ones: say how many there are.
         response["Content-Length"] = str(len(response.content))
+    if response.has_header("ETag"):  # a public page: its digest, as it is now
+        response["ETag"] = dated.etag(response.content)
     response.latin_spelled = True
 
 

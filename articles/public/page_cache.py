@@ -14,15 +14,18 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from functools import wraps
+from functools import lru_cache, wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.http import http_date, parse_http_date_safe
 
 from articles.core import cache as caching
+from articles.public import dated
 
 PAGE_KEY = "newsroom:page:{}"
 KEY_HEADERS = ("xkey", "Surrogate-Key")
@@ -101,11 +104,12 @@ def mark_public(response, keys, ttl: int | None = None) -> None:
     """
     ttl = caching.list_ttl() if ttl is None else ttl
     response.public_ttl = ttl
+    response.page_language = translation.get_language()
     response["Cache-Control"] = cache_control(caching.public_ttl(longest=ttl))
     value = " ".join(sorted(keys))
     for name in KEY_HEADERS:
         response[name] = value
-    response["ETag"] = quote_etag(hashlib.md5(response.content).hexdigest())  # noqa: S324
+    response["ETag"] = dated.etag(response.content)
     response["Last-Modified"] = http_date()
 
 
@@ -120,8 +124,38 @@ def cacheable_request(request) -> bool:
 
 
 def page_key(request) -> str:
-    address = f"{request.get_host()}{request.get_full_path()}"
+    address = f"{release()}|{request.get_host()}{request.get_full_path()}"
     return PAGE_KEY.format(hashlib.sha256(address.encode()).hexdigest())
+
+
+# What the pages are made from: a new release of it is a new set of pages
+# (a story page is kept for days, a deploy should not wait for it).
+RELEASE_FOLDERS = ("accounts", "articles", "newsroom", "templates")
+RELEASE_SUFFIXES = frozenset({".py", ".html", ".xml", ".txt", ".mo"})
+
+
+@lru_cache(maxsize=1)
+def release() -> str:
+    """Return a fingerprint of the code, templates, translations and static
+    files' names this process renders pages with (NEWSROOM_RELEASE, if set)."""
+    named = getattr(settings, "NEWSROOM_RELEASE", "")
+    if named:
+        return named
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    files = [
+        path
+        for folder in RELEASE_FOLDERS
+        for path in (base / folder).rglob("*")
+        if path.suffix in RELEASE_SUFFIXES and path.is_file()
+    ]
+    for path in sorted(files):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class CachedPageMiddleware:
@@ -140,6 +174,7 @@ class CachedPageMiddleware:
             # while it renders leaves the page stale at once. It is read on every
             # request, so a purge reaches every process at once.
             sequence = caching.generation()
+            day = dated.today()
             stored = MEMO.get(key, sequence)
             if stored is None:
                 stored = cache.get(key)
@@ -151,12 +186,14 @@ class CachedPageMiddleware:
                 else:
                     stored = None
             if stored is not None:
+                if stored.get("day", day) != day:
+                    stored = self.redate(key, stored, sequence, day)
                 return self.replay(request, stored)
         response = self.get_response(request)
         if not self.storable(response):
             return response
         if use_cache:
-            MEMO.put(key, self.store(key, response, sequence), sequence)
+            MEMO.put(key, self.store(key, response, sequence, day), sequence)
         return conditional(request, response) or response
 
     @staticmethod
@@ -180,7 +217,17 @@ class CachedPageMiddleware:
             cache.set(key, {**stored, "sequence": sequence}, left)
 
     @staticmethod
-    def store(key, response, sequence) -> dict | None:
+    def redate(key, stored, sequence, day) -> dict:
+        """Write today's date in a page kept from an earlier day, and keep that."""
+        stored = dated.redate(stored, day)
+        left = int(stored.get("expires", 0) - time.time())
+        if left > 0:
+            cache.set(key, {**stored, "sequence": sequence}, left)
+        MEMO.put(key, stored, sequence)
+        return stored
+
+    @staticmethod
+    def store(key, response, sequence, day) -> dict | None:
         ttl = getattr(response, "public_ttl", None)
         ttl = caching.list_ttl() if ttl is None else ttl
         if ttl <= 0:
@@ -197,6 +244,7 @@ class CachedPageMiddleware:
             "sequence": sequence,
             "expires": time.time() + ttl,
         }
+        dated.note(stored, response, day)
         cache.set(key, stored, ttl)
         return stored
 
