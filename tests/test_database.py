@@ -1,10 +1,16 @@
 """The PostgreSQL connection's health checks: spaced on a busy worker, never skipped
-after a pause."""
+after a pause; a story's row kept small (migration 0014)."""
+
+from pathlib import Path
 
 import pytest
 from django.db import connections
 
+from articles.models import Status
 from newsroom.postgresql import base
+from tests.factories import make_story
+
+SAMPLE = Path(__file__).parent / "fixtures" / "turanews-economy-kk.txt"
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +72,35 @@ def test_a_dropped_connection_is_replaced_after_a_pause(postgresql, monkeypatch)
     with postgresql.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+def toasted(connection, story_id) -> tuple[int, list[int]]:
+    """Return the bytes of a story's plain text and the bytes of each of its
+    row's values kept out of the row, in the table's TOAST table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT octet_length(body_text), reltoastrelid::regclass::text "
+            "FROM articles_story, pg_class "
+            "WHERE articles_story.id = %s AND relname = 'articles_story'",
+            [story_id],
+        )
+        text_bytes, toast = cursor.fetchone()
+        cursor.execute(
+            f"SELECT sum(octet_length(chunk_data)) FROM {toast} "  # noqa: S608
+            "GROUP BY chunk_id ORDER BY 1"
+        )
+        return text_bytes, [row[0] for row in cursor.fetchall()]
+
+
+def test_a_story_page_reads_its_row_alone(postgresql):
+    """A story's body stays in its row, compressed; its plain text, which the
+    page needs only for a story with no dek, is kept out of it, whole."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    paragraphs = [line for line in lines if len(line) > 140]
+    short = make_story(
+        status=Status.PUBLISHED,
+        body="".join(f"<p>{line}</p>" for line in paragraphs[:3]),
+    )
+    text_bytes, values = toasted(postgresql, short.pk)
+    assert text_bytes > 1500
+    assert values == [text_bytes]  # the plain text, uncompressed; not the body

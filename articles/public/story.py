@@ -7,6 +7,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db.models import (
     BooleanField,
+    Case,
     CharField,
     DateTimeField,
     Exists,
@@ -15,6 +16,7 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, Substr
 from django.http import Http404
@@ -135,10 +137,15 @@ def _story_and_versions(slug, now):
     return (
         Story.objects.select_related("category", "source", "hero_image", "body_image")
         .filter(Q(slug=slug) | (version & public_q(now)))
-        # The plain text is for search; the page shows only its start (a row's
-        # text kept apart is one read less for a story no one opened lately).
+        # The plain text is for search, kept out of the row (migration 0014);
+        # the page shows only its start, and that only for a story with no dek.
         .defer("body_text")
-        .annotate(attached=attached, text_start=Substr("body_text", 1, SUMMARY))
+        .annotate(
+            attached=attached,
+            text_start=Case(
+                When(dek="", then=Substr("body_text", 1, SUMMARY)), default=Value("")
+            ),
+        )
         .order_by("-published_at", "-id")[: 2 * len(Language) + 1]
     )
 
