@@ -158,13 +158,14 @@ if REDIS_URL:
         }
     }
 else:
-    # SQLite-backed and shared through the var folder: no server to run.
+    # SQLite in the var folder, no server to run; room for a week of story pages.
+    megabytes = int(os.environ.get("NEWSROOM_CACHE_MB", "4096"))
     CACHES = {
         "default": {
             "BACKEND": "articles.core.cache_backends.FailOpenDiskCache",
             "LOCATION": os.environ.get("NEWSROOM_CACHE_DIR", str(VAR_DIR / "cache")),
             "SHARDS": 4,
-            "OPTIONS": {"disk_min_file_size": 2**20, "size_limit": 2**30},
+            "OPTIONS": {"disk_min_file_size": 2**20, "size_limit": megabytes << 20},
         }
     }
 
@@ -329,8 +330,7 @@ NEWSROOM_SHARE_LINK_SECONDS = 3 * 24 * 3600  # a draft's signed share link: 3 da
 # (e.g. HTTP_X_REAL_IP; empty: the connection's address).
 NEWSROOM_API_RATE = int(os.environ.get("NEWSROOM_API_RATE", "120"))
 NEWSROOM_API_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_API_CLIENT_IP_HEADER", "")
-# Reads gathered in each process for a second before they reach the embedded cache
-# (off in tests, which count them at once).
+# Reads gathered a second in each process, then sent on (off in tests: counted at once).
 NEWSROOM_READS_GATHERED = env_bool("NEWSROOM_READS_GATHERED", default=True)
 # How long a public page may be kept (here and, as s-maxage, at the edge); a story
 # page for days here, the edge until the day's end (see articles.core.cache). Each

@@ -50,6 +50,20 @@ def test_embedded_default(tmp_path):
     assert "127.0.0.1" in found["hosts"]
 
 
+def test_the_embedded_cache_has_room_for_a_week_of_story_pages(tmp_path):
+    """4 GiB of disk by default (a week of 20 KB story pages at 100,000 stories,
+    the lists besides), as much as NEWSROOM_CACHE_MB says otherwise."""
+    code = (
+        "import django; from django.core.cache import cache; django.setup();"
+        "print(int(sum(shard.size_limit for shard in cache._cache._shards)))"
+    )
+    default = run(code, tmp_path)
+    assert default.returncode == 0, default.stderr
+    assert int(default.stdout) == 4 << 30
+    smaller = run(code, tmp_path, NEWSROOM_CACHE_MB="512")
+    assert int(smaller.stdout) == 512 << 20
+
+
 def test_database_and_redis_urls(tmp_path):
     found = probe(
         tmp_path,
