@@ -22,6 +22,7 @@ with story pages kept six hours and taken as stale beyond the purge log's reach
 purging (the ceiling).
 
     .venv/bin/python bench/purge_simulation.py [--policies keys,never] [--warmup MIN]
+        [--capacity ENTRIES]
 """
 
 import argparse
@@ -178,6 +179,10 @@ def simulate(args, policy: str) -> tuple[int, int, int, dict[str, int]]:
     rng = random.Random(args.seed)
     clock = Clock()
     cache.clear()
+    # A cache with room for so many entries drops the least recently used
+    # (about Redis with maxmemory-policy allkeys-lru); none: room for all.
+    cache._max_entries = args.capacity or 10_000_000
+    cache._cull_frequency = 100 if args.capacity else 0
     newsroom = Newsroom(args.stories, rng)
     caching.start_sequence()
     story_rank = zipf_picker(args.stories, args.zipf, rng)
@@ -295,6 +300,13 @@ def main() -> None:
         "--warmup", type=int, default=24 * 60, help="minutes run before counting"
     )
     parser.add_argument(
+        "--capacity",
+        type=int,
+        default=0,
+        help="entries the cache has room for, the least recently used dropped "
+        "first (default: room for all)",
+    )
+    parser.add_argument(
         "--policies",
         default=",".join(POLICIES),
         help=f"which of {', '.join(POLICIES)} to run",
@@ -311,7 +323,8 @@ def main() -> None:
         f"minutes after {args.warmup} of warm-up, Zipf exponent {args.zipf:g}, one "
         f"publication or edit every 2 minutes ({args.scheduled:.0%} of publications "
         f"scheduled, {args.card_edits:.0%} of edits change a card), lifetime "
-        f"{args.story_ttl} s for story pages, {args.ttl} s for others"
+        f"{args.story_ttl} s for story pages, {args.ttl} s for others, "
+        + (f"room for {args.capacity:,} entries" if args.capacity else "room for all")
     )
     print(
         f"{'policy':<28} {'requests':>9} {'hits':>9} {'hit ratio':>10} "
