@@ -13,12 +13,12 @@ is kept into a new year (``articles.core.cache.story_ttl``).
 import hashlib
 import re
 
-from django.template import defaultfilters
 from django.utils import timezone, translation
 from django.utils.http import http_date, quote_etag
 from markupsafe import escape
 
 from articles.core.latin import to_latin
+from articles.public import jinja
 
 TODAY = re.compile(rb'<p class="today">[^<]*</p>')
 
@@ -46,7 +46,7 @@ def redate(stored: dict, day: str) -> dict:
         return {**stored, "day": day}
     language, latin = dated
     with translation.override(language):
-        text = defaultfilters.date(timezone.localtime(), "DATE_FORMAT")
+        text = jinja.now("DATE_FORMAT")  # as base.html writes it
     if latin:
         text = to_latin(text)
     written = f'<p class="today">{escape(text)}</p>'.encode()

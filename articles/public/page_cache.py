@@ -210,8 +210,13 @@ class CachedPageMiddleware:
     @staticmethod
     def refresh(key, stored, sequence) -> None:
         """Store a page found fresh far behind the counter again at the counter."""
-        if sequence - stored["sequence"] <= caching.REFRESH_AFTER:
-            return
+        if sequence - stored["sequence"] > caching.REFRESH_AFTER:
+            CachedPageMiddleware.keep(key, stored, sequence)
+
+    @staticmethod
+    def keep(key, stored, sequence) -> None:
+        """Store a page found fresh at counter sequence again, for what is left
+        of its lifetime."""
         left = int(stored.get("expires", 0) - time.time())
         if left > 0:
             cache.set(key, {**stored, "sequence": sequence}, left)
@@ -220,9 +225,7 @@ class CachedPageMiddleware:
     def redate(key, stored, sequence, day) -> dict:
         """Write today's date in a page kept from an earlier day, and keep that."""
         stored = dated.redate(stored, day)
-        left = int(stored.get("expires", 0) - time.time())
-        if left > 0:
-            cache.set(key, {**stored, "sequence": sequence}, left)
+        CachedPageMiddleware.keep(key, stored, sequence)
         MEMO.put(key, stored, sequence)
         return stored
 
